@@ -1,0 +1,1 @@
+"""Frontier Atlas: military exercises, border crossings and disputed regions on a map."""

@@ -1,0 +1,99 @@
+"""What the details panel shows for one record, as plain data.
+
+The page renders this with escaped Markdown; keeping the content here means it
+is tested without Streamlit and every page shows a record the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from frontier_atlas.formatting import describe_position, format_dates
+from frontier_atlas.loader import Dataset
+from frontier_atlas.models import KIND_LABELS, country_name
+from frontier_atlas.positions import Located
+
+
+@dataclass
+class Details:
+    id: str
+    title: str
+    kind: str
+    fields: list[tuple[str, str]] = field(default_factory=list)  # (label, plain text)
+    sources: list[dict] = field(default_factory=list)  # publisher, title, published, type, url
+    linked: list[tuple[str, str, str]] = field(default_factory=list)  # (role, id, name)
+
+
+def _names(codes: list[str]) -> str:
+    return ", ".join(f"{country_name(c)} ({c})" for c in codes)
+
+
+def record_details(rid: str, ds: Dataset, located: dict[str, Located]) -> Details:
+    rec = ds.records[rid]
+    d = Details(id=rid, title=rec.name, kind=KIND_LABELS[rec.kind])
+    add = d.fields.append
+    dates = format_dates(rec.start, rec.end, rec.date_precision)
+    if dates:
+        add(("Dates", dates))
+    for attr, label in (("other_names", "Also called"),):
+        if getattr(rec, attr, None):
+            add((label, "; ".join(getattr(rec, attr))))
+    if getattr(rec, "participants", None):
+        add(("Participants", _names(rec.participants)))
+    if getattr(rec, "host", None):
+        add(("Host country", _names([rec.host])))
+    if rec.kind == "crossing":
+        add(("Sides", f"{rec.name_a} ({country_name(rec.country_a)}) – {rec.name_b} ({country_name(rec.country_b)})"))
+        add(("Type", rec.type))
+        status = rec.status + (f" (as of {format_dates(rec.status_date, None)})" if rec.status_date else "")
+        add(("Status", status))
+    if rec.kind == "region":
+        add(("Claimants", _names(rec.claimants)))
+        if rec.internationally_recognised_as:
+            add(("Internationally recognised as part of", country_name(rec.internationally_recognised_as)))
+        for period in [p for p in ds.control if p.region_id == rid]:
+            span = f"{format_dates(period.start, None) or '?'} – {format_dates(period.end, None) or 'present'}"
+            note = f" ({period.start_note})" if period.start_note else ""
+            add(("Control", f"{period.controller}: {span}{note}"))
+    if getattr(rec, "event_type", None):
+        add(("Type of event", rec.event_type))
+    if getattr(rec, "unit", None):
+        add(("Unit", rec.unit))
+        add(("From → to", f"{rec.from_place} → {rec.to_place}"))
+    if getattr(rec, "route_as_reported", None):
+        add(("Route as reported", rec.route_as_reported))
+    if getattr(rec, "forces", None):
+        add(("Forces", "; ".join(rec.forces)))
+    if getattr(rec, "commander", None):
+        add(("Commander", rec.commander))
+    if rec.places:
+        add(("Places named", "; ".join(rec.places)))
+    loc = located.get(rid)
+    if loc and loc.point:
+        add(("Position", describe_position(loc.point)))
+    elif rec.places or rec.kind == "movement":
+        add(("Position", "not located: no place name of this record resolved"))
+    else:
+        add(("Position", "none: the sources give no place for it"))
+    if loc and loc.outline:
+        props = loc.outline["properties"]
+        add(("Outline", f"{props.get('precision')}: {props.get('precision_note', '')}".strip()))
+    if loc and loc.unresolved:
+        add(("Unresolved place names", "; ".join(loc.unresolved)))
+    if getattr(rec, "aims_as_reported", None):
+        add(("Aims as reported", rec.aims_as_reported))
+    if rec.description:
+        add(("Description", rec.description))
+    add(("Verification", rec.verification + (f": {rec.verification_note}" if rec.verification_note else "")))
+    for sid in rec.source_ids:
+        src = ds.sources[sid]
+        d.sources.append({"id": sid, "publisher": src.publisher, "title": src.title,
+                          "published": src.published.isoformat(), "type": src.type, "url": src.url})
+    for role, target in rec.links.items():
+        d.linked.append((role, target, ds.records[target].name))
+    # records that point at this one (a region's events, a crossing's exercises)
+    for other in ds.records.values():
+        for role, target in other.links.items():
+            if target == rid:
+                d.linked.append((other.kind, other.id, other.name))
+    return d

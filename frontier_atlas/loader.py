@@ -1,0 +1,190 @@
+"""Load the curated data folder into a validated ``Dataset``.
+
+A bad row must never take the good ones down with it: every problem becomes a
+``LoadIssue`` naming file, row and field, and loading goes on. Rows are counted
+as a spreadsheet shows them (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from pydantic import BaseModel, ValidationError
+
+from frontier_atlas.models import (
+    RECORD_MODELS,
+    ControlPeriod,
+    Place,
+    Record,
+    Source,
+)
+
+RECORD_FILES = {
+    "exercise": "exercises.csv",
+    "crossing": "crossings.csv",
+    "region": "regions.csv",
+    "event": "events.csv",
+    "movement": "movements.csv",
+}
+SOURCES_FILE = "sources.csv"
+PLACES_FILE = "places.csv"
+CONTROL_FILE = "control.csv"
+OUTLINES_FILE = "outlines.geojson"
+
+
+@dataclass(frozen=True)
+class LoadIssue:
+    file: str
+    row: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Dataset:
+    records: dict[str, Record] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    places: list[Place] = field(default_factory=list)
+    control: list[ControlPeriod] = field(default_factory=list)
+    # region id -> GeoJSON Feature (geometry plus its stated precision)
+    outlines: dict[str, dict] = field(default_factory=dict)
+    issues: list[LoadIssue] = field(default_factory=list)
+    # record id -> (file, row), so later checks can point at the row
+    origin: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+
+def _rows(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return
+    except (OSError, UnicodeDecodeError) as exc:
+        issues.append(LoadIssue(path.name, None, None, f"cannot be read: {exc}"))
+        return
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    for index, row in enumerate(reader):
+        row_no = index + 2
+        if None in row:  # more cells than the header has columns
+            issues.append(LoadIssue(path.name, row_no, None, "has more cells than the header"))
+            continue
+        yield row_no, {k.strip(): (v if v is not None else "") for k, v in row.items() if k}
+
+
+def _validate(
+    model: type[BaseModel], file: str, row_no: int, row: dict, issues: list[LoadIssue]
+) -> BaseModel | None:
+    try:
+        return model.model_validate(row)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or None
+            msg = err["msg"].removeprefix("Value error, ")
+            issues.append(LoadIssue(file, row_no, loc, msg))
+        return None
+
+
+def _load_table(folder: Path, file: str, model: type[BaseModel], issues: list[LoadIssue]):
+    for row_no, row in _rows(folder / file, issues):
+        item = _validate(model, file, row_no, row, issues)
+        if item is not None:
+            yield row_no, item
+
+
+def _load_outlines(path: Path, issues: list[LoadIssue]) -> dict[str, dict]:
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        features = data["features"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        issues.append(LoadIssue(path.name, None, None, f"is not a GeoJSON FeatureCollection: {exc}"))
+        return {}
+    outlines = {}
+    for n, feature in enumerate(features, start=1):
+        props = (feature or {}).get("properties") or {}
+        geom = (feature or {}).get("geometry") or {}
+        rid = props.get("region_id")
+        if not rid:
+            issues.append(LoadIssue(path.name, n, "region_id", "feature has no region_id"))
+            continue
+        if geom.get("type") not in ("Polygon", "MultiPolygon"):
+            issues.append(LoadIssue(path.name, n, "geometry", "must be a Polygon or MultiPolygon"))
+            continue
+        if not props.get("precision"):
+            issues.append(LoadIssue(path.name, n, "precision", "outline must state its precision"))
+            continue
+        outlines[rid] = feature
+    return outlines
+
+
+def load_dataset(folder: Path) -> Dataset:
+    """Read every curated file in ``folder``; what fails is reported, the rest kept."""
+    ds = Dataset()
+    issues = ds.issues
+
+    for _, src in _load_table(folder, SOURCES_FILE, Source, issues):
+        if src.id in ds.sources:
+            issues.append(LoadIssue(SOURCES_FILE, None, "id", f"duplicate source id {src.id!r}"))
+            continue
+        ds.sources[src.id] = src
+
+    ds.places = [p for _, p in _load_table(folder, PLACES_FILE, Place, issues)]
+
+    for kind, file in RECORD_FILES.items():
+        for row_no, rec in _load_table(folder, file, RECORD_MODELS[kind], issues):
+            if rec.id in ds.records:
+                other = ds.origin[rec.id]
+                issues.append(LoadIssue(
+                    file, row_no, "id", f"duplicate id {rec.id!r} (first at {other[0]}, row {other[1]})"
+                ))
+                continue
+            ds.records[rec.id] = rec
+            ds.origin[rec.id] = (file, row_no)
+
+    for row_no, period in _load_table(folder, CONTROL_FILE, ControlPeriod, issues):
+        region = ds.records.get(period.region_id)
+        if region is None or region.kind != "region":
+            issues.append(LoadIssue(CONTROL_FILE, row_no, "region_id", f"no region with id {period.region_id!r}"))
+            continue
+        ds.control.append(period)
+    ds.outlines = _load_outlines(folder / OUTLINES_FILE, issues)
+    _check_references(ds)
+    return ds
+
+
+def _check_references(ds: Dataset) -> None:
+    """Links and citations must point at something that exists.
+
+    A broken link is reported and dropped; a record left with no valid source is
+    dropped, since we show nothing we cannot attribute.
+    """
+    for rid, rec in list(ds.records.items()):
+        file, row = ds.origin[rid]
+        unknown = [s for s in rec.source_ids if s not in ds.sources]
+        for s in unknown:
+            ds.issues.append(LoadIssue(file, row, "source_ids", f"unknown source {s!r}"))
+        if unknown:
+            rec.source_ids = [s for s in rec.source_ids if s in ds.sources]
+            if not rec.source_ids:
+                ds.issues.append(LoadIssue(file, row, "source_ids", "no valid source left: record not loaded"))
+                del ds.records[rid]
+                continue
+    for rid, rec in ds.records.items():
+        file, row = ds.origin[rid]
+        for role, target in rec.links.items():
+            other = ds.records.get(target)
+            if other is None or other.kind != role:
+                ds.issues.append(LoadIssue(file, row, f"{role}_id", f"no {role} with id {target!r}"))
+                setattr(rec, f"{role}_id", None)

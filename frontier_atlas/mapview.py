@@ -1,0 +1,249 @@
+"""Build the Folium map from the filtered records.
+
+Every located record becomes exactly one clickable shape carrying the CSS class
+``fa-record``: a marker (exercises, crossings, events), a polygon (regions with an
+outline) or a line (movements). Its tooltip carries the record id in a hidden span,
+which streamlit-folium returns on click, so the page knows which record was
+clicked even when two share a position.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import folium
+import folium.plugins
+import pandas as pd
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from frontier_atlas.assets import asset_url
+from frontier_atlas.escaping import html_text
+from frontier_atlas.formatting import format_dates
+from frontier_atlas.loader import Dataset
+from frontier_atlas.models import KIND_LABELS
+from frontier_atlas.positions import Located
+
+DEFAULT_CENTER = (40.0, 46.5)  # the South Caucasus
+DEFAULT_ZOOM = 6
+
+STYLE = {
+    # kind: (colour, SVG glyph drawn in white on a 28 px disc)
+    "exercise": ("#b03a2e", '<path d="M14 6l2.4 5 5.4.6-4 3.7 1.1 5.3L14 18l-4.9 2.6 1.1-5.3-4-3.7 5.4-.6z" fill="#fff"/>'),
+    "crossing": ("#1f5f99", '<rect x="8" y="8" width="3" height="12" fill="#fff"/><rect x="17" y="8" width="3" height="12" fill="#fff"/><rect x="8" y="12.5" width="12" height="3" fill="#fff"/>'),
+    "event": ("#6c3483", '<path d="M14 7l7 7-7 7-7-7z" fill="#fff"/>'),
+    "region": ("#b9770e", '<circle cx="14" cy="14" r="5" fill="none" stroke="#fff" stroke-width="2.5"/>'),
+    "movement": ("#117a65", '<path d="M8 14h10M15 10l4 4-4 4" stroke="#fff" stroke-width="2.5" fill="none"/>'),
+}
+
+_ID_TOKEN = re.compile(r"\u27e6([a-z0-9-]+)\u27e7")
+
+
+def record_id_from_tooltip(text: str | None) -> str | None:
+    """Read the record id that ``_tooltip`` hid in the tooltip text."""
+    if not text:
+        return None
+    match = _ID_TOKEN.search(text)
+    return match.group(1) if match else None
+
+
+class SafeTooltip(folium.Tooltip):
+    """Folium's Tooltip pastes its text into a JS template literal, where a backtick
+    or ``${`` in data would run as code; this one passes it as a JSON string."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.bindTooltip(
+                {{ this.text|tojson }},
+                {{ this.options|tojavascript }}
+            );
+        {% endmacro %}
+        """
+    )
+
+
+class OfflineBasemap(JSCSSMixin, folium.map.Layer):
+    """Country outlines from Natural Earth (world-atlas), served by the app itself.
+
+    The browser fetches the TopoJSON once from our own origin, so the map needs no
+    tile server and the outlines are not re-sent with every rerun.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON(null, {
+            interactive: false,
+            style: {color: "#7f8c8d", weight: 0.8, fillColor: "#f4f1ea", fillOpacity: 1}
+        });
+        fetch({{ this.url|tojson }})
+            .then(function (r) { return r.json(); })
+            .then(function (topo) {
+                {{ this.get_name() }}.addData(topojson.feature(topo, topo.objects.countries));
+                {{ this.get_name() }}.bringToBack();
+            });
+        {% endmacro %}
+        """
+    )
+    default_js = [("topojson_client", asset_url("topojson-client", "dist/topojson-client.min.js"))]
+
+    def __init__(self, name: str = "Offline: country outlines"):
+        super().__init__(name=name, overlay=False, control=True, show=True)
+        self._name = "OfflineBasemap"
+        self.url = asset_url("world-atlas", "countries-50m.json")
+
+
+class Legend(MacroElement):
+    """A fixed legend in the map's corner; its text is ours, never data."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomleft"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "fa-legend");
+            div.innerHTML = {{ this.html|tojson }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, kinds: Iterable[str]):
+        super().__init__()
+        rows = []
+        for kind in kinds:
+            colour, glyph = STYLE[kind]
+            rows.append(
+                f'<div class="fa-legend-row"><svg width="16" height="16" viewBox="0 0 28 28">'
+                f'<circle cx="14" cy="14" r="13" fill="{colour}"/>{glyph}</svg> {KIND_LABELS[kind]}</div>'
+            )
+        rows.append('<div class="fa-legend-row"><svg width="16" height="16"><circle cx="8" cy="8" r="6" '
+                    'fill="none" stroke="#555" stroke-dasharray="2 2"/></svg> position uncertainty</div>')
+        self.html = (
+            '<div style="background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;'
+            'font:12px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'
+            + "".join(rows) + "</div>"
+        )
+
+
+def _icon(rid: str, kind: str, selected: bool) -> folium.DivIcon:
+    colour, glyph = STYLE[kind]
+    size = 34 if selected else 28
+    ring = '<circle cx="14" cy="14" r="13.2" fill="none" stroke="#f1c40f" stroke-width="2"/>' if selected else ""
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" data-record="{html_text(rid)}" width="{size}" height="{size}" viewBox="0 0 28 28">'
+        f'<circle cx="14" cy="14" r="12" fill="{colour}" stroke="#fff" stroke-width="1.5"/>{glyph}{ring}</svg>'
+    )
+    classes = f"fa-record fa-marker fa-kind-{kind}" + (" fa-selected" if selected else "")
+    return folium.DivIcon(html=svg, icon_size=(size, size), icon_anchor=(size // 2, size // 2),
+                          class_name=classes)
+
+
+def _tooltip(rec, extra: str = "") -> SafeTooltip:
+    dates = format_dates(rec.start, rec.end, rec.date_precision)
+    html = (
+        f"<b>{html_text(rec.name)}</b><br>{html_text(KIND_LABELS[rec.kind])}"
+        + (f" · {html_text(dates)}" if dates else "")
+        + (f"<br><i>{html_text(extra)}</i>" if extra else "")
+        + f'<span hidden>\u27e6{html_text(rec.id)}\u27e7</span>'
+    )
+    return SafeTooltip(html, sticky=False)
+
+
+def _rings(geometry: dict) -> list:
+    """GeoJSON (lon, lat) polygons as Leaflet (lat, lon) rings."""
+    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return [[[(lat, lon) for lon, lat in ring] for ring in poly] for poly in polys]
+
+
+def build_map(
+    shown: pd.DataFrame,
+    ds: Dataset,
+    located: dict[str, Located],
+    selected_id: str | None = None,
+    height: int = 600,
+) -> folium.Map:
+    """The map of the records in ``shown`` (a filtered ``records_frame``)."""
+    fmap = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
+                      control_scale=True, height=height, minZoom=2, maxZoom=18)
+    # water colour behind the offline country outlines
+    fmap.get_root().header.add_child(folium.Element(
+        "<style>.leaflet-container{background:#dbe7ef}</style>"), name="fa_water")
+    OfflineBasemap().add_to(fmap)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", show=False).add_to(fmap)
+    folium.TileLayer(
+        tiles="https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
+        attr="&copy; OpenStreetMap contributors &copy; CARTO", name="CartoDB Positron (online)", show=False,
+    ).add_to(fmap)
+    folium.TileLayer(
+        tiles="https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        attr="Esri, Maxar, Earthstar Geographics", name="Esri World Imagery (online)", show=False,
+    ).add_to(fmap)
+
+    regions = folium.FeatureGroup(name="Disputed regions").add_to(fmap)
+    uncertainty = folium.FeatureGroup(name="Position uncertainty").add_to(fmap)
+    movements = folium.FeatureGroup(name="Movements").add_to(fmap)
+    markers = folium.plugins.MarkerCluster(
+        name="Exercises, crossings, events",
+        options={"maxClusterRadius": 35, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
+    ).add_to(fmap)
+
+    bounds: list[tuple[float, float]] = []
+    drawn_outlines = {rid for rid in shown["id"] if ds.records[rid].kind == "region" and located[rid].outline}
+    for rid in shown["id"]:
+        rec = ds.records[rid]
+        loc = located[rid]
+        selected = rid == selected_id
+        if rec.kind == "region" and loc.outline:
+            props = loc.outline["properties"]
+            for rings in _rings(loc.outline["geometry"]):
+                folium.Polygon(
+                    rings,
+                    color="#f1c40f" if selected else STYLE["region"][0],
+                    weight=4 if selected else 2,
+                    fill=True, fill_opacity=0.25, dash_array="6 4",
+                    class_name="fa-record fa-region" + (" fa-selected" if selected else ""),
+                    tooltip=_tooltip(rec, f"outline: {props.get('precision')}"),
+                ).add_to(regions)
+                bounds.extend(pt for ring in rings for pt in ring)
+            continue
+        if rec.kind == "movement" and loc.line:
+            a, b = loc.line
+            folium.PolyLine(
+                [(a.lat, a.lon), (b.lat, b.lon)],
+                color=STYLE["movement"][0], weight=5 if selected else 3, dash_array="8 6",
+                class_name="fa-record fa-movement" + (" fa-selected" if selected else ""),
+                tooltip=_tooltip(rec, "schematic straight line, not the route"),
+            ).add_to(movements)
+            bounds.extend([(a.lat, a.lon), (b.lat, b.lon)])
+            continue
+        point = loc.point
+        if point is None:
+            continue
+        folium.Marker(
+            (point.lat, point.lon), icon=_icon(rid, rec.kind, selected), tooltip=_tooltip(rec),
+        ).add_to(markers)
+        bounds.append((point.lat, point.lon))
+        outline = ds.outlines.get(point.region_id) if point.region_id else None
+        if outline is not None and point.region_id not in drawn_outlines:
+            drawn_outlines.add(point.region_id)
+            for rings in _rings(outline["geometry"]):
+                folium.Polygon(rings, color=STYLE["region"][0], weight=1, dash_array="3 3",
+                               fill=False, interactive=False).add_to(uncertainty)
+        elif outline is None and point.uncertainty_m:
+            folium.Circle((point.lat, point.lon), radius=point.uncertainty_m, color="#555",
+                          weight=1, dash_array="3 3", fill=False, interactive=False).add_to(uncertainty)
+
+    Legend(["exercise", "crossing", "event", "region", "movement"]).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    if bounds:
+        lats = [p[0] for p in bounds]
+        lons = [p[1] for p in bounds]
+        fmap.fit_bounds([(min(lats), min(lons)), (max(lats), max(lons))],
+                        padding=(40, 40), max_zoom=9)
+    return fmap

@@ -1,0 +1,252 @@
+"""The record types of the curated data, validated as they are loaded.
+
+Each CSV row becomes one of these models; pydantic gives each bad value a field
+name, which the loader turns into a "file, row, field" message. List-valued
+columns hold items separated by ``;`` so the files stay editable in a spreadsheet.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal, Union
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+Kind = Literal["exercise", "crossing", "region", "event", "movement"]
+KINDS: tuple[str, ...] = ("exercise", "crossing", "region", "event", "movement")
+KIND_LABELS = {
+    "exercise": "Military exercise",
+    "crossing": "Border crossing",
+    "region": "Disputed region",
+    "event": "Event",
+    "movement": "Movement",
+}
+
+
+def _split(value: object) -> object:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+def _blank_to_none(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _iso3(code: str) -> str:
+    code = code.strip().upper()
+    if pycountry.countries.get(alpha_3=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166 alpha-3 country code")
+    return code
+
+
+def _http_url(url: str | None) -> str | None:
+    # Source links open in the user's browser: only http(s) may become a link.
+    if url is not None and not url.lower().startswith(("http://", "https://")):
+        raise ValueError("only http:// or https:// URLs are allowed")
+    return url
+
+
+Str = Annotated[str, BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v), Field(min_length=1)]
+OptStr = Annotated[Union[str, None], BeforeValidator(_blank_to_none)]
+OptDate = Annotated[Union[date, None], BeforeValidator(_blank_to_none)]
+StrList = Annotated[list[str], BeforeValidator(_split)]
+CountryList = Annotated[list[Annotated[str, AfterValidator(_iso3)]], BeforeValidator(_split)]
+Country = Annotated[str, AfterValidator(_iso3)]
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+OptId = Annotated[Union[Id, None], BeforeValidator(_blank_to_none)]
+DatePrecision = Literal["day", "month", "year"]
+Verification = Literal["single source", "several independent sources", "contested"]
+
+
+class Source(BaseModel):
+    """A publication that records cite; records hold its id in ``source_ids``."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: Id
+    publisher: Str
+    title: Str
+    published: date
+    type: Literal["news report", "official statement", "dataset", "reference"]
+    url: Annotated[OptStr, AfterValidator(_http_url)] = None
+    note: OptStr = None
+
+
+class Place(BaseModel):
+    """A curated gazetteer entry: a place the sources name that GeoNames holds badly."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Str
+    aliases: StrList = []
+    kind: Literal["region", "crossing", "town", "district", "river", "country"]
+    country: OptStr = None
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    precision: Literal["exact", "town", "district", "region", "country"]
+    how_found: Str  # said to the user: how these coordinates were obtained
+    region_id: OptId = None  # outline in regions.geojson, for region-level places
+    source_ids: StrList = []
+
+
+class RecordBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: Id
+    name: Str
+    start: OptDate = None
+    end: OptDate = None
+    date_precision: Annotated[Union[DatePrecision, None], BeforeValidator(_blank_to_none)] = None
+    places: StrList = []
+    description: OptStr = None
+    source_ids: Annotated[StrList, Field(min_length=1)]
+    verification: Verification = "single source"
+    verification_note: OptStr = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.end and not self.start:
+            raise ValueError("end is given without start")
+        return self
+
+    @property
+    def countries(self) -> list[str]:
+        """Countries the record concerns, for the country filter."""
+        return []
+
+    @property
+    def links(self) -> dict[str, str]:
+        """Other records this one points at, by role."""
+        return {}
+
+
+class Exercise(RecordBase):
+    kind: Literal["exercise"] = "exercise"
+    participants: CountryList
+    host: Annotated[Union[Country, None], BeforeValidator(_blank_to_none)] = None
+    forces: StrList = []
+    commander: OptStr = None
+    aims_as_reported: OptStr = None
+    crossing_id: OptId = None
+    region_id: OptId = None
+    other_names: StrList = []
+
+    @property
+    def countries(self) -> list[str]:
+        return list(dict.fromkeys(self.participants + ([self.host] if self.host else [])))
+
+    @property
+    def links(self) -> dict[str, str]:
+        return {k: v for k, v in {"crossing": self.crossing_id, "region": self.region_id}.items() if v}
+
+
+class Crossing(RecordBase):
+    kind: Literal["crossing"] = "crossing"
+    country_a: Country
+    name_a: Str
+    country_b: Country
+    name_b: Str
+    type: Literal["road", "rail", "bridge", "checkpoint", "road and rail"]
+    status: Str
+    status_date: OptDate = None
+
+    @property
+    def countries(self) -> list[str]:
+        return [self.country_a, self.country_b]
+
+
+class Region(RecordBase):
+    kind: Literal["region"] = "region"
+    other_names: StrList = []
+    claimants: CountryList
+    internationally_recognised_as: Annotated[Union[Country, None], BeforeValidator(_blank_to_none)] = None
+
+    @property
+    def countries(self) -> list[str]:
+        return list(self.claimants)
+
+
+class Event(RecordBase):
+    kind: Literal["event"] = "event"
+    event_type: Str
+    participants: CountryList = []
+    region_id: OptId = None
+    crossing_id: OptId = None
+
+    @property
+    def countries(self) -> list[str]:
+        return list(self.participants)
+
+    @property
+    def links(self) -> dict[str, str]:
+        return {k: v for k, v in {"crossing": self.crossing_id, "region": self.region_id}.items() if v}
+
+
+class Movement(RecordBase):
+    """A unit's movement, drawn as a line from ``from_place`` to ``to_place``."""
+
+    kind: Literal["movement"] = "movement"
+    unit: Str
+    participants: CountryList = []
+    from_place: Str
+    to_place: Str
+    route_as_reported: OptStr = None
+    exercise_id: OptId = None
+    crossing_id: OptId = None
+
+    @property
+    def countries(self) -> list[str]:
+        return list(self.participants)
+
+    @property
+    def links(self) -> dict[str, str]:
+        return {k: v for k, v in {"exercise": self.exercise_id, "crossing": self.crossing_id}.items() if v}
+
+
+class ControlPeriod(BaseModel):
+    """Who held a region between two dates; open-ended where a date is unknown or ongoing."""
+
+    model_config = ConfigDict(extra="forbid")
+    region_id: Id
+    controller: Str
+    controller_country: Annotated[Union[Country, None], BeforeValidator(_blank_to_none)] = None
+    start: OptDate = None
+    start_note: OptStr = None
+    end: OptDate = None
+    source_ids: Annotated[StrList, Field(min_length=1)]
+
+
+Record = Union[Exercise, Crossing, Region, Event, Movement]
+RECORD_MODELS: dict[str, type[RecordBase]] = {
+    "exercise": Exercise,
+    "crossing": Crossing,
+    "region": Region,
+    "event": Event,
+    "movement": Movement,
+}
+
+
+def country_name(code: str) -> str:
+    """Full English name of an ISO alpha-3 code, or the code itself if unknown."""
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+def country_alpha3(code: str) -> str | None:
+    """Alpha-3 for an alpha-2 code (GeoNames gives alpha-2; records use alpha-3)."""
+    country = pycountry.countries.get(alpha_2=code.upper())
+    return country.alpha_3 if country else None
