@@ -1,0 +1,178 @@
+"""The real app in a real headless Chromium: map, filters, clicks, details, offline, escaping."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import append_csv, edit_csv
+
+pytestmark = pytest.mark.browser
+
+MAP_IFRAME = "iframe[title*='streamlit_folium']"
+
+
+def screenshot(page, tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    page.screenshot(path=path, full_page=True)
+    keep = os.environ.get("FRONTIER_ATLAS_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(keep) / name)
+    return path
+
+
+def record_count(page) -> tuple[int, int]:
+    text = page.get_by_text(re.compile(r"^\d+ of \d+ records")).first.inner_text()
+    shown, total = re.match(r"(\d+) of (\d+)", text).groups()
+    return int(shown), int(total)
+
+
+def drawn_records(page) -> int:
+    """Clickable record shapes on the map, counting each cluster's members."""
+    frame = page.frame_locator(MAP_IFRAME)
+    singles = frame.locator(".fa-record").count()
+    clustered = sum(int(t) for t in frame.locator(".marker-cluster span").all_inner_texts())
+    return singles + clustered
+
+
+def wait_until(predicate, timeout: float = 30.0, what: str = "condition"):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            last = predicate()
+            if last:
+                return last
+        except Exception as exc:  # the iframe may be replaced while we look
+            last = exc
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
+def open_app(page, url: str) -> None:
+    page.goto(url)
+    page.frame_locator(MAP_IFRAME).locator(".leaflet-container").wait_for()
+    page.frame_locator(MAP_IFRAME).locator(".fa-record").first.wait_for(state="attached")
+
+
+def located_count(page) -> int:
+    """Shown records minus those listed as having no position."""
+    shown, _ = record_count(page)
+    unplaced = page.get_by_text(re.compile(r"^\d+ shown record\(s\) without a position"))
+    if unplaced.count():
+        shown -= int(re.match(r"\d+", unplaced.first.inner_text()).group())
+    return shown
+
+
+def search(page, text: str) -> None:
+    box = page.get_by_label("Search")
+    box.fill(text)
+    box.press("Enter")
+
+
+def details_title(page) -> str:
+    return page.locator(".st-key-details h4").first.inner_text()
+
+
+def click_record(page, rid: str) -> None:
+    # Playwright misplaces clicks inside an iframe that is scrolled half out of view
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    page.frame_locator(MAP_IFRAME).locator(f"[data-record='{rid}']").click()
+
+
+def test_map_filters_click_details_offline(start_app, page, tmp_path):
+    app = start_app()
+    foreign = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname
+        if host in ("localhost", "127.0.0.1"):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    open_app(page, app.url)
+
+    shown, total = record_count(page)
+    assert shown == total >= 8
+    # every located record is drawn once: markers, clusters' members, polygon, line
+    wait_until(lambda: drawn_records(page) == located_count(page), what="all records drawn")
+    # the offline base layer drew country outlines from our own origin
+    wait_until(lambda: page.frame_locator(MAP_IFRAME).locator("path:not(.leaflet-interactive)").count() > 50,
+               what="offline country outlines")
+
+    search(page, "Aras")
+    wait_until(lambda: record_count(page)[0] == 3, what="search narrows to 3 records")
+    wait_until(lambda: drawn_records(page) == located_count(page) == 3, what="map follows the filter")
+
+    click_record(page, "aras-2025")
+    wait_until(lambda: details_title(page) == "Aras 2025", what="details of Aras 2025")
+    panel = page.locator(".st-key-details").inner_text()
+    for fact in ["18–21 May 2025", "Iran (IRN)", "Azerbaijan (AZE)", "Vali Ma'dani",
+                 "region precision", "Tehran Times", "Bileh-Savar / Bilasuvar"]:
+        assert fact in panel, fact
+    screenshot(page, tmp_path, "map-aras-2025.png")
+
+    # A, B, A: a repeated click on the same marker opens it again
+    click_record(page, "aras-joint-2024")
+    wait_until(lambda: details_title(page) == "Aras Joint Exercise", what="details of B")
+    click_record(page, "aras-2025")
+    wait_until(lambda: details_title(page) == "Aras 2025", what="details of A again")
+
+    # a linked record opens from the panel, and the map still reopens A after it
+    page.locator(".st-key-details").get_by_role("button", name=re.compile("crossing: Bileh")).click()
+    wait_until(lambda: details_title(page) == "Bileh-Savar / Bilasuvar", what="linked crossing")
+    click_record(page, "aras-2025")
+    wait_until(lambda: details_title(page) == "Aras 2025", what="A after a linked record")
+
+    assert foreign == [], f"requests left the machine: {foreign}"
+
+
+XSS_NAME = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">`${window.__xss=3}`'
+XSS_DESC = '"><svg onload="window.__xss=4"> [link](javascript:window.__xss=5) **bold**'
+
+
+def test_payloads_show_as_text(start_app, data_copy, page, tmp_path):
+    edit_csv(data_copy / "exercises.csv", "aras-2025", name=XSS_NAME, description=XSS_DESC,
+             commander="<b onmouseover=window.__xss=6>x</b>")
+    append_csv(data_copy / "sources.csv", id="bad-link", publisher="<i>Pub</i>", title="T",
+               published="2025-01-01", type="news report", url="javascript:alert(1)")
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    app = start_app(data_copy)
+    open_app(page, app.url)
+
+    # the payload record alone, found by a plain word of its description
+    search(page, "bold")
+    wait_until(lambda: record_count(page)[0] == 1, what="payload record alone")
+    marker = page.frame_locator(MAP_IFRAME).locator("[data-record='aras-2025']")
+    marker.hover()
+    tooltip = page.frame_locator(MAP_IFRAME).locator(".leaflet-tooltip")
+    wait_until(lambda: "<script>" in tooltip.inner_text(), what="tooltip shows the payload as text")
+    marker.click()
+    wait_until(lambda: "<script>window.__xss=1</script>" in details_title(page), what="title as text")
+    panel = page.locator(".st-key-details").inner_text()
+    assert '"><svg onload="window.__xss=4">' in panel
+    assert "[link](javascript:window.__xss=5)" in panel
+    assert "<b onmouseover=window.__xss=6>x</b>" in panel
+    # the load problem (javascript: URL refused) is listed, escaped too
+    page.get_by_text(re.compile(r"problem\(s\) in the data files")).click()
+    assert "only http:// or https:// URLs are allowed" in page.inner_text("body")
+
+    assert len(page.frames) >= 2  # the app and the map's iframe
+    for f in page.frames:
+        assert f.evaluate("typeof window.__xss") == "undefined", f.url
+        assert f.locator("img[src='x']").count() == 0
+        assert f.locator("svg[onload]").count() == 0
+    assert dialogs == []
+    assert page.locator(".st-key-details a[href^='javascript']").count() == 0
+    screenshot(page, tmp_path, "payloads.png")
