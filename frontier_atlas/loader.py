@@ -79,7 +79,8 @@ def _rows(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, 
         if None in row:  # more cells than the header has columns
             issues.append(LoadIssue(path.name, row_no, None, "has more cells than the header"))
             continue
-        yield row_no, {k.strip(): (v if v is not None else "") for k, v in row.items() if k}
+        # a blank cell means "not given": defaults apply, required fields say so
+        yield row_no, {k.strip(): v for k, v in row.items() if k and v is not None and v.strip()}
 
 
 def _validate(

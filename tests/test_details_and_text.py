@@ -1,0 +1,56 @@
+"""The details panel's content and the escaping helpers."""
+
+from __future__ import annotations
+
+from conftest import DATA
+from frontier_atlas.details import record_details
+from frontier_atlas.escaping import html_text, md_text, safe_url
+from frontier_atlas.formatting import format_dates
+from frontier_atlas.geocode import OfflineGeocoder
+from frontier_atlas.loader import load_dataset
+from frontier_atlas.positions import locate_all
+from datetime import date
+
+
+def test_details_of_the_crossing():
+    ds = load_dataset(DATA)
+    located = locate_all(ds, OfflineGeocoder(ds.places))
+    d = record_details("bileh-savar", ds, located)
+    fields = dict(d.fields)
+    assert fields["Sides"] == "Bileh-Savar (Iran) – Bilasuvar (Azerbaijan)"
+    assert "town centre of Bīleh Savār" in fields["Position"]
+    assert ("exercise", "aras-2025", "Aras 2025") in d.linked
+    assert ("movement", "aras-2025-entry", "IRGC battalion enters Azerbaijan for Aras 2025") in d.linked
+    assert {s["publisher"] for s in d.sources} == {"Tehran Times", "Iran International"}
+
+
+def test_region_details_list_control_periods():
+    ds = load_dataset(DATA)
+    located = locate_all(ds, OfflineGeocoder(ds.places))
+    fields = record_details("karabakh", ds, located).fields
+    control = [t for label, t in fields if label == "Control"]
+    assert control[-1] == "Azerbaijan: 20 September 2023 – present"
+    assert any(label == "Outline" and "approximate" in t for label, t in fields)
+
+
+def test_unplaced_record_says_so():
+    ds = load_dataset(DATA)
+    located = locate_all(ds, OfflineGeocoder(ds.places))
+    fields = dict(record_details("peace-text-2025", ds, located).fields)
+    assert fields["Position"].startswith("none")
+
+
+def test_escaping():
+    assert html_text('<a href="x">') == "&lt;a href=&quot;x&quot;&gt;"
+    md = md_text("<script>x</script> [a](javascript:b) **c** $d$")
+    assert "<" not in md and "](" not in md and "**" not in md and "$d$" not in md
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url("https://example.org/a") == "https://example.org/a"
+    assert safe_url('https://x.org/"onmouseover') is None
+
+
+def test_format_dates():
+    assert format_dates(date(2025, 5, 18), date(2025, 5, 21)) == "18–21 May 2025"
+    assert format_dates(date(2024, 11, 24), date(2024, 12, 2)) == "24 November – 2 December 2024"
+    assert format_dates(date(2025, 3, 1), None, "month") == "March 2025"
+    assert format_dates(None, None) == ""

@@ -1,0 +1,70 @@
+"""The Folium map as built, before any browser: shapes, escaping, offline links."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import DATA, edit_csv
+from frontier_atlas.assets import use_local_assets
+from frontier_atlas.filters import Filters, apply_filters, records_frame
+from frontier_atlas.geocode import OfflineGeocoder
+from frontier_atlas.loader import load_dataset
+from frontier_atlas.mapview import build_map, record_id_from_tooltip
+
+
+def build(folder, **filters):
+    use_local_assets()
+    ds = load_dataset(folder)
+    located = locate(ds)
+    frame = apply_filters(records_frame(ds, located), Filters(**filters))
+    return frame, build_map(frame, ds, located).get_root().render()
+
+
+def locate(ds):
+    from frontier_atlas.positions import locate_all
+
+    return locate_all(ds, OfflineGeocoder(ds.places))
+
+
+def test_one_clickable_shape_per_located_record():
+    frame, html = build(DATA)
+    located = int(frame["has_position"].sum())
+    assert html.count('data-record=\\"') + html.count("fa-record fa-region") \
+        + html.count("fa-record fa-movement") == located
+    assert located == 7
+
+
+def test_scripts_come_from_our_own_origin():
+    _, html = build(DATA)
+    scripts = re.findall(r'<script src="([^"]+)"', html) + re.findall(r'href="([^"]+\.css)"', html)
+    assert scripts and all(s.startswith("/app/static/vendor/") for s in scripts), scripts
+    # online tile layers are offered in the switcher but not added at start
+    assert "tile.openstreetmap.org" in html
+    assert re.search(r"tile_layer_\w+\.addTo\(", html) is None
+
+
+def test_payload_is_escaped_in_tooltips(data_copy):
+    payload = '<img src=x onerror=alert(1)>`${alert(2)}`</script>'
+    edit_csv(data_copy / "crossings.csv", "bileh-savar", name=payload)
+    _, html = build(data_copy, kinds=frozenset({"crossing"}))
+    assert payload not in html and "<img src=x" not in html
+    # the tooltip reaches JavaScript as one JSON string literal, HTML-escaped inside
+    literals = re.findall(r'bindTooltip\(\s*("(?:[^"\\]|\\.)*")', html)
+    texts = [json.loads(lit) for lit in literals]
+    assert any("&lt;img src=x onerror=alert(1)&gt;`${alert(2)}`&lt;/script&gt;" in t for t in texts), texts
+
+
+def test_record_id_travels_in_the_tooltip():
+    assert record_id_from_tooltip("Aras 2025Military exercise\u27e6aras-2025\u27e7") == "aras-2025"
+    assert record_id_from_tooltip("no id here") is None
+    assert record_id_from_tooltip(None) is None
+
+
+@pytest.mark.parametrize("kind", ["exercise", "crossing", "region", "event", "movement"])
+def test_each_kind_alone(kind):
+    frame, html = build(DATA, kinds=frozenset({kind}))
+    assert set(frame["kind"]) == {kind}
+    assert "fitBounds" in html or frame["has_position"].sum() == 0
