@@ -8,113 +8,123 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from frontier_atlas.escaping import md_text
-from frontier_atlas.filters import Filters, apply_filters, data_span, timeline_steps
+from frontier_atlas.filters import Filters, apply_filters, data_span, timeline_steps, window_label
 from frontier_atlas.formatting import format_dates
 from frontier_atlas.mapview import build_map, record_id_from_tooltip
 from frontier_atlas.models import KIND_LABELS, KINDS, country_name
 from frontier_atlas.ui import details_panel, load_atlas, prepare_page, select_record, show_load_issues
 
-prepare_page("Map")
-atlas = load_atlas()
-ds, frame = atlas.ds, atlas.frame
-state = st.session_state
-state.setdefault("selected", None)
-state.setdefault("playing", False)
-state["_full_run"] = True
 
-st.title("Frontier Atlas")
-show_load_issues(ds)
+def map_page() -> None:
+    """The map: filters in the sidebar, the map with its details panel beside it."""
+    prepare_page()
+    atlas = load_atlas()
+    ds, frame = atlas.ds, atlas.frame
+    state = st.session_state
+    state.setdefault("selected", None)
+    state.setdefault("playing", False)
+    state["_full_run"] = True
 
-# ---- sidebar: filters -------------------------------------------------------
-span = data_span(frame)
-moment = None
-with st.sidebar:
-    st.header("Filters")
-    date_from = date_to = None
-    if span:
-        date_from, date_to = st.slider("Dates", min_value=span[0], max_value=span[1],
-                                       value=span, format="YYYY-MM-DD", key="dates")
-    kinds = st.pills("Kinds", KINDS, selection_mode="multi", default=list(KINDS),
-                     format_func=lambda k: KIND_LABELS[k], key="kinds")
-    all_countries = sorted({c for cs in frame["countries"] for c in cs}, key=country_name)
-    countries = st.multiselect("Countries (participant or location)", all_countries,
-                               format_func=lambda c: f"{country_name(c)} ({c})",
-                               placeholder="All countries", key="countries")
-    query = st.text_input("Search", placeholder="name, place, unit, commander…", key="query")
+    st.title("Frontier Atlas")
+    show_load_issues(ds)
 
-    st.header("Timeline")
-    if span and st.toggle("Show what was under way at a moment", key="timeline_on"):
-        step = st.radio("Step", ["month", "week"], horizontal=True, key="step")
-        windows = timeline_steps((date_from, date_to), step)
-        if "tl_next" in state:  # set by the player before the slider exists
-            state["tl_idx"] = state.pop("tl_next")
-        if state.get("tl_idx", 0) >= len(windows):
-            state["tl_idx"] = 0
-        idx = st.select_slider(
-            "Moment", options=list(range(len(windows))), key="tl_idx",
-            format_func=lambda i: format_dates(*windows[i]) if step == "week"
-            else windows[i][0].strftime("%B %Y"),
-        )
-        moment = windows[idx]
-        speed = st.select_slider("Speed (seconds per step)", [0.5, 1.0, 2.0, 3.0], value=1.0,
-                                 key="speed")
-        if st.button("⏸ Pause" if state.playing else "▶ Play", key="play"):
-            state.playing = not state.playing
-            st.rerun()
+    # ---- sidebar: filters -------------------------------------------------------
+    span = data_span(frame)
+    moment = None
+    with st.sidebar:
+        st.header("Filters")
+        date_from = date_to = None
+        if span:
+            date_from, date_to = st.slider("Dates", min_value=span[0], max_value=span[1],
+                                           value=span, format="YYYY-MM-DD", key="dates")
+        kinds = st.pills("Kinds", KINDS, selection_mode="multi", default=list(KINDS),
+                         format_func=lambda k: KIND_LABELS[k], key="kinds")
+        all_countries = sorted({c for cs in frame["countries"] for c in cs}, key=country_name)
+        countries = st.multiselect("Countries (participant or location)", all_countries,
+                                   format_func=lambda c: f"{country_name(c)} ({c})",
+                                   placeholder="All countries", key="countries")
+        query = st.text_input("Search", placeholder="name, place, unit, commander…", key="query")
 
-        if state.playing:
-            @st.fragment(run_every=speed)
-            def _player() -> None:
-                # Runs once inside the full run (do nothing), then every `speed` s.
-                if state.pop("_full_run", False):
-                    return
-                if state.tl_idx + 1 >= len(windows):
-                    state.playing = False
-                else:
-                    state["tl_next"] = state.tl_idx + 1
+        st.header("Timeline")
+        if span and st.toggle("Show what was under way at a moment", key="timeline_on"):
+            step = st.radio("Step", ["year", "month", "week"], index=1, horizontal=True, key="step")
+            windows = timeline_steps((date_from, date_to), step)
+            if "tl_next" in state:  # set by the player before the slider exists
+                state["tl_idx"] = state.pop("tl_next")
+            if state.get("tl_idx", 0) >= len(windows):
+                state["tl_idx"] = 0
+            idx = st.select_slider(
+                "Moment", options=list(range(len(windows))), key="tl_idx",
+                format_func=lambda i: window_label(windows[i], step),
+            )
+            moment = windows[idx]
+            speed = st.select_slider("Speed (seconds per step)", [0.5, 1.0, 2.0, 3.0], value=1.0,
+                                     key="speed")
+            if st.button("Pause" if state.playing else "Play", key="play",
+                         icon=":material/pause:" if state.playing else ":material/play_arrow:"):
+                state.playing = not state.playing
                 st.rerun()
 
-            _player()
-    else:
-        state.playing = False
+            if state.playing:
+                @st.fragment(run_every=speed)
+                def _player() -> None:
+                    # Runs once inside the full run (do nothing), then every `speed` s.
+                    if state.pop("_full_run", False):
+                        return
+                    if state.tl_idx + 1 >= len(windows):
+                        state.playing = False
+                    else:
+                        state["tl_next"] = state.tl_idx + 1
+                    st.rerun()
 
-filters = Filters(
-    date_from=date_from, date_to=date_to, moment=moment,
-    countries=frozenset(countries), kinds=frozenset(kinds), query=query,
-)
-shown = apply_filters(frame, filters)
+                _player()
+        else:
+            state.playing = False
 
-# ---- map and details --------------------------------------------------------
-st.markdown(f"**{len(shown)} of {len(frame)} records**"
-            + (f" · under way {format_dates(*moment)}" if moment else ""))
-col_map, col_details = st.columns([3, 2], gap="medium")
-with col_map:
-    fmap = build_map(shown, ds, atlas.located)
-    out = st_folium(
-        fmap, key="map", height=600, use_container_width=True,
-        returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
+    filters = Filters(
+        date_from=date_from, date_to=date_to, moment=moment,
+        countries=frozenset(countries), kinds=frozenset(kinds), query=query,
     )
-    # streamlit-folium counts clicks, so clicking the same marker again is news;
-    # the count restarts when the map is rebuilt, hence the map signature.
-    signature = hashlib.sha1(",".join(shown["id"]).encode()).hexdigest()
-    count = (out or {}).get("last_object_clicked_count")
-    if count and state.get("last_click") != (signature, count):
-        state["last_click"] = (signature, count)
-        rid = record_id_from_tooltip(out.get("last_object_clicked_tooltip"))
-        if rid in ds.records:
-            state.selected = rid
+    shown = apply_filters(frame, filters)
 
-    unplaced = shown[~shown["has_position"]]
-    if not unplaced.empty:
-        st.markdown(f"**{len(unplaced)} shown record(s) without a position on the map:**")
-        for _, row in unplaced.iterrows():
-            rec = ds.records[row["id"]]
-            label = f"{rec.name} ({format_dates(rec.start, rec.end, rec.date_precision)})"
-            st.button(md_text(label), key=f"unplaced-{rec.id}",
-                      on_click=select_record, args=(rec.id,))
+    # ---- map and details --------------------------------------------------------
+    st.markdown(f"**{len(shown)} of {len(frame)} records**"
+                + (f" · under way {format_dates(*moment)}" if moment else ""))
+    col_map, col_details = st.columns([3, 2], gap="medium")
+    with col_map:
+        fmap = build_map(shown, ds, atlas.located)
+        out = st_folium(
+            fmap, key="map", height=600, use_container_width=True,
+            returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
+        )
+        # streamlit-folium counts clicks, so clicking the same marker again is news;
+        # the count restarts when the map is rebuilt, hence the map signature.
+        signature = hashlib.sha1(",".join(shown["id"]).encode()).hexdigest()
+        count = (out or {}).get("last_object_clicked_count")
+        if count and state.get("last_click") != (signature, count):
+            state["last_click"] = (signature, count)
+            rid = record_id_from_tooltip(out.get("last_object_clicked_tooltip"))
+            if rid in ds.records:
+                state.selected = rid
 
-with col_details:
-    if state.selected in ds.records:
-        details_panel(atlas, state.selected)
-    else:
-        st.info("Click a marker, region or line on the map to read its details and sources.")
+        unplaced = shown[~shown["has_position"]]
+        if not unplaced.empty:
+            st.markdown(f"**{len(unplaced)} shown record(s) without a position on the map:**")
+            for _, row in unplaced.iterrows():
+                rec = ds.records[row["id"]]
+                label = f"{rec.name} ({format_dates(rec.start, rec.end, rec.date_precision)})"
+                st.button(md_text(label), key=f"unplaced-{rec.id}",
+                          on_click=select_record, args=(rec.id,))
+
+    with col_details:
+        if state.selected in ds.records:
+            details_panel(atlas, state.selected)
+        else:
+            st.info("Click a marker, region or line on the map to read its details and sources.")
+
+
+st.set_page_config(page_title="Frontier Atlas", page_icon="🗺️", layout="wide")
+st.navigation([
+    st.Page(map_page, title="Map", icon=":material/map:", default=True),
+    st.Page("pages/about.py", title="About", icon=":material/info:"),
+]).run()

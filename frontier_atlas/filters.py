@@ -109,10 +109,12 @@ def data_span(frame: pd.DataFrame) -> tuple[date, date] | None:
 
 
 def timeline_steps(span: tuple[date, date], step: str) -> list[tuple[date, date]]:
-    """Consecutive windows (inclusive) covering the span, by calendar month or ISO week."""
+    """Consecutive windows (inclusive) covering the span, by calendar year, month or ISO week."""
     first, last = span
     windows = []
-    if step == "week":
+    if step == "year":
+        windows = [(date(y, 1, 1), date(y, 12, 31)) for y in range(first.year, last.year + 1)]
+    elif step == "week":
         cur = first - timedelta(days=first.weekday())
         while cur <= last:
             windows.append((cur, cur + timedelta(days=6)))
@@ -124,3 +126,13 @@ def timeline_steps(span: tuple[date, date], step: str) -> list[tuple[date, date]
             windows.append((cur, nxt - timedelta(days=1)))
             cur = nxt
     return windows
+
+
+def window_label(window: tuple[date, date], step: str) -> str:
+    """How a timeline window is named on the slider."""
+    start, end = window
+    if step == "year":
+        return str(start.year)
+    if step == "month":
+        return start.strftime("%B %Y")
+    return f"{start.isoformat()} – {end.isoformat()}"

@@ -47,9 +47,8 @@ def load_atlas() -> Atlas:
     return _load(str(folder), _data_signature(folder))
 
 
-def prepare_page(title: str) -> None:
-    """Page config plus the offline asset check every map page needs."""
-    st.set_page_config(page_title=f"{title} · Frontier Atlas", page_icon="🗺️", layout="wide")
+def prepare_page() -> None:
+    """The offline asset check every page with a map needs (app.py sets the page config)."""
     use_local_assets()
     missing = missing_assets()
     if missing:

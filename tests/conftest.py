@@ -124,8 +124,26 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A fresh browser page that refuses, and records, any request off this machine.
+
+    Every browser test thereby also proves the app works offline.
+    """
+    from urllib.parse import urlparse
+
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    foreign: list[str] = []
+
+    def guard(route):
+        if urlparse(route.request.url).hostname in ("localhost", "127.0.0.1"):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
     pg = context.new_page()
     pg.set_default_timeout(30_000)
+    pg.foreign_requests = foreign
     yield pg
     context.close()
+    assert foreign == [], f"requests left the machine: {foreign}"

@@ -21,17 +21,17 @@ def count_line(at: AppTest) -> str:
 def test_app_runs_and_counts():
     at = run_app()
     assert not at.exception
-    assert count_line(at).startswith("**8 of 8 records")
+    assert count_line(at).startswith("**9 of 9 records")
     assert any("Click a marker" in i.value for i in at.info)
 
 
 def test_search_and_kind_filters_change_the_count():
     at = run_app()
     at.text_input(key="query").input("Aras").run()
-    assert count_line(at).startswith("**3 of 8 records")
+    assert count_line(at).startswith("**3 of 9 records")
     at.text_input(key="query").input("").run()
     at.multiselect(key="countries").select("ARM").run()
-    assert count_line(at).startswith("**3 of 8 records")
+    assert count_line(at).startswith("**4 of 9 records")
 
 
 def test_selected_record_shows_details_and_links_open():
@@ -49,8 +49,8 @@ def test_timeline_shows_what_was_under_way():
     at = run_app()
     at.toggle(key="timeline_on").set_value(True).run()
     assert not at.exception
-    # first month of the span: September 2020, the war had begun
+    # first month of the span: January 1991, the first war (year precision)
     line = count_line(at)
     assert "under way" in line
-    # war 2020 + standing crossing and region
-    assert line.startswith("**3 of 8 records")
+    # that war + the standing crossing and region
+    assert line.startswith("**3 of 9 records")

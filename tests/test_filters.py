@@ -24,7 +24,7 @@ def ids(frame, **kw):
 
 
 def test_no_filter_keeps_all(frame):
-    assert len(apply_filters(frame, Filters())) == len(frame) == 8
+    assert len(apply_filters(frame, Filters())) == len(frame) == 9
 
 
 def test_date_range_keeps_overlaps_and_undated(frame):
@@ -44,7 +44,7 @@ def test_kinds_countries_and_search(frame):
     assert ids(frame, kinds=frozenset()) == set()
     # Armenia: a claimant of Karabakh, a party to the 2020 war and to the peace text
     arm = ids(frame, countries=frozenset({"ARM"}))
-    assert arm == {"karabakh", "karabakh-war-2020", "peace-text-2025"}
+    assert arm == {"karabakh", "karabakh-war-1990s", "karabakh-war-2020", "peace-text-2025"}
     # location country counts too: the 2024 drill took place in Iran
     assert "aras-joint-2024" in ids(frame, countries=frozenset({"IRN"}))
     # search ignores case, diacritics and hyphens
@@ -63,4 +63,4 @@ def test_timeline_steps_cover_span():
 
 
 def test_data_span(frame):
-    assert data_span(frame) == (date(2020, 9, 27), date(2025, 5, 21))
+    assert data_span(frame) == (date(1991, 1, 1), date(2025, 5, 21))

@@ -59,7 +59,7 @@ def test_bad_rows_name_file_row_field_and_the_rest_loads(data_copy):
 
 
 def test_dates_in_order_duplicates_and_unknown_sources(data_copy):
-    edit_csv(data_copy / "events.csv", "karabakh-war-2020", end="2019-01-01")
+    edit_csv(data_copy / "events.csv", "karabakh-war-2020", end="2019-01-01")  # row 3
     append_csv(data_copy / "crossings.csv", id="bileh-savar", name="dup", country_a="IRN",
                name_a="a", country_b="AZE", name_b="b", type="road", status="open",
                source_ids="tehrantimes-2025-05-18")
@@ -67,7 +67,7 @@ def test_dates_in_order_duplicates_and_unknown_sources(data_copy):
     edit_csv(data_copy / "events.csv", "karabakh-offensive-2023", source_ids="nope")
     ds = load_dataset(data_copy)
     messages = [str(i) for i in ds.issues]
-    assert any("events.csv, row 2" in m and "before start" in m for m in messages), messages
+    assert any("events.csv, row 3" in m and "before start" in m for m in messages), messages
     assert any("crossings.csv, row 3, field 'id'" in m and "duplicate" in m for m in messages)
     assert any("regions.csv, row 2, field 'source_ids'" in m and "'nope'" in m for m in messages)
     assert ds.records["karabakh"].source_ids == ["tehrantimes-2025-05-18"]
@@ -83,4 +83,4 @@ def test_unsafe_source_url_and_unreadable_file(data_copy):
     messages = [str(i) for i in ds.issues]
     assert any(m.startswith("sources.csv, row 11, field 'url'") for m in messages), messages
     assert any(m.startswith("control.csv: cannot be read") for m in messages), messages
-    assert "x" not in ds.sources and len(ds.records) == 8
+    assert "x" not in ds.sources and len(ds.records) == 9

@@ -34,7 +34,7 @@ def test_one_clickable_shape_per_located_record():
     located = int(frame["has_position"].sum())
     assert html.count('data-record=\\"') + html.count("fa-record fa-region") \
         + html.count("fa-record fa-movement") == located
-    assert located == 7
+    assert located == 8
 
 
 def test_scripts_come_from_our_own_origin():

@@ -1,0 +1,51 @@
+"""About: what the app is, what the data covers, how positions are found, how to cite."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from frontier_atlas.filters import data_span
+from frontier_atlas.formatting import format_dates
+from frontier_atlas.models import KIND_LABELS
+from frontier_atlas.ui import load_atlas, prepare_page
+
+prepare_page()
+atlas = load_atlas()
+frame = atlas.frame
+
+st.title("About Frontier Atlas")
+st.markdown(
+    "A map of military exercises, border crossings, disputed regions and the events "
+    "around them in the South Caucasus and on Iran's northern border. Every record "
+    "names its sources; nothing on the map is shown without one."
+)
+
+st.header("Coverage")
+span = data_span(frame)
+counts = frame["kind"].value_counts()
+st.markdown("\n".join(f"- {KIND_LABELS[k]}: {counts.get(k, 0)}" for k in KIND_LABELS))
+if span:
+    st.markdown(f"Dated records run from {format_dates(span[0], None)} to {format_dates(span[1], None)}. "
+                f"{len(atlas.ds.sources)} sources are cited.")
+st.markdown(
+    "The data is curated by hand from news reports and official statements and is far "
+    "from complete: absence from the map does not mean nothing happened."
+)
+
+st.header("How positions are found")
+st.markdown(
+    "Records hold place names as the sources give them, never coordinates. Each name is "
+    "looked up offline: first in our own gazetteer (regions, crossings and districts, "
+    "each saying where its coordinates come from), then in GeoNames towns of 500 or "
+    "more inhabitants. Each position keeps its precision (town, district, region) and "
+    "the map draws it as such: a dashed circle for a town or district, the region's "
+    "outline for a region. Region outlines approximated from known points say so in "
+    "the details panel. Movements are straight schematic lines, not routes."
+)
+
+st.header("How to cite")
+st.markdown(
+    "Cite the original sources listed in each record's details panel. To cite the "
+    "compilation: *Frontier Atlas, curated dataset of exercises, crossings and disputed "
+    "regions*, with the date you consulted it."
+)
