@@ -26,7 +26,7 @@ def map_page() -> None:
     state["_full_run"] = True
 
     st.title("Frontier Atlas")
-    show_load_issues(ds)
+    show_load_issues(ds, atlas.geocoder)
 
     # ---- sidebar: filters -------------------------------------------------------
     span = data_span(frame)
@@ -126,5 +126,6 @@ def map_page() -> None:
 st.set_page_config(page_title="Frontier Atlas", page_icon="🗺️", layout="wide")
 st.navigation([
     st.Page(map_page, title="Map", icon=":material/map:", default=True),
+    st.Page("pages/places.py", title="Places", icon=":material/location_on:"),
     st.Page("pages/about.py", title="About", icon=":material/info:"),
 ]).run()

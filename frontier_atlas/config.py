@@ -26,3 +26,31 @@ def user_dir() -> Path:
     """Folder for caches and user data (``FRONTIER_ATLAS_USER_DIR``)."""
     default = platformdirs.user_data_dir("frontier-atlas", appauthor=False)
     return Path(os.environ.get("FRONTIER_ATLAS_USER_DIR", default))
+
+
+def online_geocoder() -> str | None:
+    """``FRONTIER_ATLAS_GEOCODER_ONLINE=nominatim`` turns Nominatim on; off by default."""
+    value = os.environ.get("FRONTIER_ATLAS_GEOCODER_ONLINE", "").strip().lower()
+    return value or None
+
+
+def nominatim_settings() -> dict:
+    """Where and how to ask Nominatim (geopy's public default unless set)."""
+    return {
+        "domain": os.environ.get("FRONTIER_ATLAS_NOMINATIM_DOMAIN") or None,
+        "scheme": os.environ.get("FRONTIER_ATLAS_NOMINATIM_SCHEME") or None,
+        "user_agent": os.environ.get(
+            "FRONTIER_ATLAS_USER_AGENT",
+            "frontier-atlas/0.1 (self-hosted; set FRONTIER_ATLAS_USER_AGENT to identify your deployment)",
+        ),
+        "timeout": float(os.environ.get("FRONTIER_ATLAS_GEOCODE_TIMEOUT", "5")),
+    }
+
+
+def geocode_cache_path() -> Path:
+    return Path(os.environ.get("FRONTIER_ATLAS_GEOCODE_CACHE", user_dir() / "geocode-cache.sqlite3"))
+
+
+def overrides_path() -> Path:
+    """Pinned places (the Places page writes here): ``data/place_overrides.csv`` by default."""
+    return Path(os.environ.get("FRONTIER_ATLAS_OVERRIDES", data_dir() / "place_overrides.csv"))

@@ -34,6 +34,7 @@ SOURCES_FILE = "sources.csv"
 PLACES_FILE = "places.csv"
 CONTROL_FILE = "control.csv"
 OUTLINES_FILE = "outlines.geojson"
+OVERRIDES_FILE = "place_overrides.csv"
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Dataset:
     records: dict[str, Record] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     places: list[Place] = field(default_factory=list)
+    overrides: list[Place] = field(default_factory=list)  # places pinned on the Places page
     control: list[ControlPeriod] = field(default_factory=list)
     # region id -> GeoJSON Feature (geometry plus its stated precision)
     outlines: dict[str, dict] = field(default_factory=dict)
@@ -130,7 +132,7 @@ def _load_outlines(path: Path, issues: list[LoadIssue]) -> dict[str, dict]:
     return outlines
 
 
-def load_dataset(folder: Path) -> Dataset:
+def load_dataset(folder: Path, overrides_file: Path | None = None) -> Dataset:
     """Read every curated file in ``folder``; what fails is reported, the rest kept."""
     ds = Dataset()
     issues = ds.issues
@@ -142,6 +144,8 @@ def load_dataset(folder: Path) -> Dataset:
         ds.sources[src.id] = src
 
     ds.places = [p for _, p in _load_table(folder, PLACES_FILE, Place, issues)]
+    overrides_file = overrides_file or folder / OVERRIDES_FILE
+    ds.overrides = [p for _, p in _load_table(overrides_file.parent, overrides_file.name, Place, issues)]
 
     for kind, file in RECORD_FILES.items():
         for row_no, rec in _load_table(folder, file, RECORD_MODELS[kind], issues):

@@ -22,6 +22,7 @@ from folium.template import Template
 from frontier_atlas.assets import asset_url
 from frontier_atlas.escaping import html_text
 from frontier_atlas.formatting import format_dates
+from frontier_atlas.geocode import UNCERTAINTY_M
 from frontier_atlas.loader import Dataset
 from frontier_atlas.models import KIND_LABELS
 from frontier_atlas.positions import Located
@@ -145,6 +146,7 @@ def _icon(rid: str, kind: str, selected: bool) -> folium.DivIcon:
 
 
 def _tooltip(rec, extra: str = "") -> SafeTooltip:
+    """Name, kind and dates; the record id rides along hidden, for click handling."""
     dates = format_dates(rec.start, rec.end, rec.date_precision)
     html = (
         f"<b>{html_text(rec.name)}</b><br>{html_text(KIND_LABELS[rec.kind])}"
@@ -169,12 +171,7 @@ def build_map(
     height: int = 600,
 ) -> folium.Map:
     """The map of the records in ``shown`` (a filtered ``records_frame``)."""
-    fmap = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
-                      control_scale=True, height=height, minZoom=2, maxZoom=18)
-    # water colour behind the offline country outlines
-    fmap.get_root().header.add_child(folium.Element(
-        "<style>.leaflet-container{background:#dbe7ef}</style>"), name="fa_water")
-    OfflineBasemap().add_to(fmap)
+    fmap = _base_map(height)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", show=False).add_to(fmap)
     folium.TileLayer(
         tiles="https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
@@ -226,7 +223,8 @@ def build_map(
         if point is None:
             continue
         folium.Marker(
-            (point.lat, point.lon), icon=_icon(rid, rec.kind, selected), tooltip=_tooltip(rec),
+            (point.lat, point.lon), icon=_icon(rid, rec.kind, selected),
+            tooltip=_tooltip(rec, f"{point.precision} precision: {point.how_found}"),
         ).add_to(markers)
         bounds.append((point.lat, point.lon))
         outline = ds.outlines.get(point.region_id) if point.region_id else None
@@ -246,4 +244,36 @@ def build_map(
         lons = [p[1] for p in bounds]
         fmap.fit_bounds([(min(lats), min(lons)), (max(lats), max(lons))],
                         padding=(40, 40), max_zoom=9)
+    return fmap
+
+
+def _base_map(height: int) -> folium.Map:
+    fmap = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
+                      control_scale=True, height=height, minZoom=2, maxZoom=18)
+    fmap.get_root().header.add_child(folium.Element(
+        "<style>.leaflet-container{background:#dbe7ef}"
+        ".leaflet-tooltip{white-space:normal;width:max-content;max-width:320px}</style>"), name="fa_style")
+    OfflineBasemap().add_to(fmap)
+    return fmap
+
+
+def build_places_map(table: pd.DataFrame, height: int = 420) -> folium.Map:
+    """A small map of resolved place names (a ``places_table``), each with its uncertainty."""
+    fmap = _base_map(height)
+    located = table.dropna(subset=["lat", "lon"])
+    for _, row in located.iterrows():
+        colour = "#b03a2e" if row["ambiguous"] else "#1f5f99"
+        folium.CircleMarker(
+            (row["lat"], row["lon"]), radius=6, color=colour, fill=True, fill_opacity=0.9,
+            class_name="fa-place",
+            tooltip=SafeTooltip(f"<b>{html_text(row['name'])}</b><br>{html_text(row['precision'])} "
+                                f"precision, {html_text(row['provider'])}<br>{html_text(row['how found'])}"),
+        ).add_to(fmap)
+        radius = UNCERTAINTY_M.get(row["precision"], 0)
+        if radius:
+            folium.Circle((row["lat"], row["lon"]), radius=radius, color="#555", weight=1,
+                          dash_array="3 3", fill=False, interactive=False).add_to(fmap)
+    if not located.empty:
+        fmap.fit_bounds([(located["lat"].min(), located["lon"].min()),
+                         (located["lat"].max(), located["lon"].max())], padding=(30, 30), max_zoom=8)
     return fmap

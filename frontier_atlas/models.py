@@ -112,6 +112,10 @@ class RecordBase(BaseModel):
     source_ids: Annotated[StrList, Field(min_length=1)]
     verification: Verification = "single source"
     verification_note: OptStr = None
+    # exact coordinates, only when a cited source gives them; they win over geocoding
+    lat: Annotated[Union[float, None], Field(ge=-90, le=90)] = None
+    lon: Annotated[Union[float, None], Field(ge=-180, le=180)] = None
+    coordinates_source: OptId = None
 
     @model_validator(mode="after")
     def _dates_in_order(self):
@@ -119,6 +123,10 @@ class RecordBase(BaseModel):
             raise ValueError(f"end {self.end} is before start {self.start}")
         if self.end and not self.start:
             raise ValueError("end is given without start")
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon go together")
+        if self.lat is not None and self.coordinates_source not in self.source_ids:
+            raise ValueError("exact coordinates need coordinates_source: one of the record's source_ids")
         return self
 
     @property

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from frontier_atlas.geocode import OfflineGeocoder, Position
+from frontier_atlas.geocode import GeocoderChain, Position
 from frontier_atlas.loader import Dataset
 from frontier_atlas.models import Record
 
@@ -25,7 +25,8 @@ class Located:
         return self.point is not None
 
 
-def _country_hint(rec: Record) -> str | None:
+def country_hint(rec: Record) -> str | None:
+    """The country a record's places are most likely in, to choose between homonyms."""
     for attr in ("host", "country_a"):
         value = getattr(rec, attr, None)
         if value:
@@ -34,10 +35,18 @@ def _country_hint(rec: Record) -> str | None:
     return participants[0] if participants and len(participants) == 1 else None
 
 
-def locate_record(rec: Record, ds: Dataset, geocoder: OfflineGeocoder) -> Located:
-    hint = _country_hint(rec)
+def _from_source(rec: Record, ds: Dataset) -> Position | None:
+    if rec.lat is None or rec.coordinates_source not in ds.sources:
+        return None
+    src = ds.sources[rec.coordinates_source]
+    return Position(rec.lat, rec.lon, "exact", "source", rec.places[0] if rec.places else rec.name, None,
+                    f"coordinates given by {src.publisher}, \u201c{src.title}\u201d ({src.published.isoformat()})")
+
+
+def locate_record(rec: Record, ds: Dataset, geocoder: GeocoderChain) -> Located:
+    hint = country_hint(rec)
     unresolved = []
-    point = None
+    point = _from_source(rec, ds)
     for name in rec.places:
         pos = geocoder.locate(name, hint)
         if pos is None:
@@ -62,5 +71,5 @@ def locate_record(rec: Record, ds: Dataset, geocoder: OfflineGeocoder) -> Locate
     return Located(point, outline, line, tuple(unresolved))
 
 
-def locate_all(ds: Dataset, geocoder: OfflineGeocoder) -> dict[str, Located]:
+def locate_all(ds: Dataset, geocoder: GeocoderChain) -> dict[str, Located]:
     return {rid: locate_record(rec, ds, geocoder) for rid, rec in ds.records.items()}

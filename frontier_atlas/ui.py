@@ -17,7 +17,8 @@ from frontier_atlas.assets import missing_assets, use_local_assets
 from frontier_atlas.details import record_details
 from frontier_atlas.escaping import md_text, safe_url
 from frontier_atlas.filters import records_frame
-from frontier_atlas.geocode import OfflineGeocoder
+from frontier_atlas.geocode import GeocoderChain
+from frontier_atlas.geocode.factory import build_geocoder
 from frontier_atlas.loader import Dataset, load_dataset
 from frontier_atlas.positions import Located, locate_all
 
@@ -27,6 +28,7 @@ class Atlas:
     ds: Dataset
     located: dict[str, Located]
     frame: pd.DataFrame
+    geocoder: GeocoderChain
 
 
 def _data_signature(folder: Path) -> tuple:
@@ -37,14 +39,22 @@ def _data_signature(folder: Path) -> tuple:
 
 @st.cache_resource(show_spinner="Loading data…")
 def _load(folder: str, signature: tuple) -> Atlas:
-    ds = load_dataset(Path(folder))
-    located = locate_all(ds, OfflineGeocoder(ds.places))
-    return Atlas(ds, located, records_frame(ds, located))
+    ds = load_dataset(Path(folder), config.overrides_path())
+    geocoder = build_geocoder(ds.places, ds.overrides)
+    located = locate_all(ds, geocoder)
+    return Atlas(ds, located, records_frame(ds, located), geocoder)
 
 
 def load_atlas() -> Atlas:
     folder = config.data_dir()
-    return _load(str(folder), _data_signature(folder))
+    overrides = config.overrides_path()
+    signature = _data_signature(folder) + (overrides.stat().st_mtime_ns if overrides.exists() else 0,)
+    return _load(str(folder), signature)
+
+
+def reload_atlas() -> None:
+    """Forget the loaded data, e.g. after a place was pinned."""
+    _load.clear()
 
 
 def prepare_page() -> None:
@@ -57,7 +67,9 @@ def prepare_page() -> None:
         st.stop()
 
 
-def show_load_issues(ds: Dataset) -> None:
+def show_load_issues(ds: Dataset, geocoder: GeocoderChain | None = None) -> None:
+    for message in (geocoder.messages if geocoder else []):
+        st.warning(md_text(message))
     if ds.issues:
         with st.expander(f"⚠️ {len(ds.issues)} problem(s) in the data files; the rest loaded"):
             for issue in ds.issues:

@@ -34,6 +34,7 @@ def edit_csv(path: Path, row_id: str, **changes: str) -> None:
         reader = csv.DictReader(f)
         fields = reader.fieldnames
         rows = list(reader)
+    fields = fields + [k for k in changes if k not in fields]  # new columns are added
     for row in rows:
         if row[fields[0]] == row_id:
             row.update(changes)

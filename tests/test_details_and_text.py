@@ -6,7 +6,7 @@ from conftest import DATA
 from frontier_atlas.details import record_details
 from frontier_atlas.escaping import html_text, md_text, safe_url
 from frontier_atlas.formatting import format_dates
-from frontier_atlas.geocode import OfflineGeocoder
+from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.loader import load_dataset
 from frontier_atlas.positions import locate_all
 from datetime import date
@@ -14,7 +14,7 @@ from datetime import date
 
 def test_details_of_the_crossing():
     ds = load_dataset(DATA)
-    located = locate_all(ds, OfflineGeocoder(ds.places))
+    located = locate_all(ds, GeocoderChain(ds.places))
     d = record_details("bileh-savar", ds, located)
     fields = dict(d.fields)
     assert fields["Sides"] == "Bileh-Savar (Iran) – Bilasuvar (Azerbaijan)"
@@ -26,7 +26,7 @@ def test_details_of_the_crossing():
 
 def test_region_details_list_control_periods():
     ds = load_dataset(DATA)
-    located = locate_all(ds, OfflineGeocoder(ds.places))
+    located = locate_all(ds, GeocoderChain(ds.places))
     fields = record_details("karabakh", ds, located).fields
     control = [t for label, t in fields if label == "Control"]
     assert control[-1] == "Azerbaijan: 20 September 2023 – present"
@@ -35,7 +35,7 @@ def test_region_details_list_control_periods():
 
 def test_unplaced_record_says_so():
     ds = load_dataset(DATA)
-    located = locate_all(ds, OfflineGeocoder(ds.places))
+    located = locate_all(ds, GeocoderChain(ds.places))
     fields = dict(record_details("peace-text-2025", ds, located).fields)
     assert fields["Position"].startswith("none")
 

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import DATA
 from frontier_atlas.filters import Filters, apply_filters, data_span, records_frame, timeline_steps
-from frontier_atlas.geocode import OfflineGeocoder
+from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.loader import load_dataset
 from frontier_atlas.positions import locate_all
 
@@ -16,7 +16,7 @@ from frontier_atlas.positions import locate_all
 @pytest.fixture(scope="module")
 def frame():
     ds = load_dataset(DATA)
-    return records_frame(ds, locate_all(ds, OfflineGeocoder(ds.places)))
+    return records_frame(ds, locate_all(ds, GeocoderChain(ds.places)))
 
 
 def ids(frame, **kw):

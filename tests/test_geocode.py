@@ -5,7 +5,7 @@ from __future__ import annotations
 from geopy.distance import geodesic
 
 from conftest import DATA
-from frontier_atlas.geocode import GeoNamesGazetteer, OfflineGeocoder, normalise
+from frontier_atlas.geocode import GeoNamesGazetteer, GeocoderChain, normalise
 from frontier_atlas.loader import load_dataset
 
 
@@ -19,7 +19,7 @@ def test_normalise_folds_spelling():
 
 
 def test_seed_places_resolve_offline():
-    geo = OfflineGeocoder(load_dataset(DATA).places)
+    geo = GeocoderChain(load_dataset(DATA).places)
     bileh = geo.locate("Bileh Savar", "IRN")
     assert bileh.country == "IR" and km(bileh, 39.380, 48.355) < 10
     aslan = geo.locate("Aslanduz", "IRN")
@@ -46,6 +46,74 @@ def test_aliases_and_homonyms():
 
 def test_every_place_in_the_data_resolves():
     ds = load_dataset(DATA)
-    geo = OfflineGeocoder(ds.places)
+    geo = GeocoderChain(ds.places)
     names = {p for r in ds.records.values() for p in r.places}
     assert {n for n in names if geo.locate(n) is None} == set()
+
+
+def test_town_and_province_are_not_confused():
+    ds = load_dataset(DATA)
+    geo = GeocoderChain(ds.places)
+    city = geo.locate("Ardabil")
+    assert city.provider == "GeoNames" and city.precision == "town" and km(city, 38.2498, 48.2933) < 10
+    province = geo.locate("Ardabil Province")
+    assert province.provider == "curated" and province.precision == "region"
+    # GeoNames alone refuses a region-qualified name rather than answer with the town
+    assert GeoNamesGazetteer().geocode("Ardabil Province") is None
+    assert GeoNamesGazetteer().geocode("Tehran city").raw["position"].matched == "Tehran"
+    district = GeoNamesGazetteer().geocode("Jabrayil district").raw["position"]
+    assert district.precision == "district" and "district around it" in district.how_found
+
+
+def test_confidence_and_candidates():
+    geo = GeocoderChain(load_dataset(DATA).places)
+    julfa = geo.locate("Julfa")
+    assert julfa.ambiguous and {c.country for c in julfa.candidates} >= {"IR"}
+    hinted = geo.locate("Julfa", "IRN")
+    assert hinted.country == "IR" and not hinted.ambiguous and hinted.confidence >= 0.9
+    assert geo.locate("Tehran").confidence >= 0.8
+
+
+def test_source_coordinates_win_and_say_so(data_copy):
+    from conftest import edit_csv
+    from frontier_atlas.positions import locate_all
+
+    edit_csv(data_copy / "crossings.csv", "bileh-savar", lat="39.3770", lon="48.3560",
+             coordinates_source="iranintl-2025-05-18")
+    ds = load_dataset(data_copy)
+    assert ds.issues == []
+    point = locate_all(ds, GeocoderChain(ds.places))["bileh-savar"].point
+    assert (point.lat, point.lon, point.precision, point.provider) == (39.377, 48.356, "exact", "source")
+    assert point.how_found.startswith("coordinates given by Iran International")
+    edit_csv(data_copy / "crossings.csv", "bileh-savar", coordinates_source="")
+    assert any("coordinates_source" in str(i) for i in load_dataset(data_copy).issues)
+
+
+def test_cache_makes_the_second_run_free_and_follows_gazetteer_changes(tmp_path, data_copy):
+    from conftest import edit_csv
+    from frontier_atlas.geocode import GeocodeCache
+    from frontier_atlas.places import place_queries
+
+    ds = load_dataset(data_copy)
+    names = [*place_queries(ds), ("Tehran", None), ("Nowhere-xyz", None)]
+    first = GeocoderChain(ds.places, cache=GeocodeCache(tmp_path / "c.sqlite3"))
+    answers = [first.locate(n, h) for n, h in names]
+    assert sum(first.calls.values()) > 0
+    second = GeocoderChain(ds.places, cache=GeocodeCache(tmp_path / "c.sqlite3"))
+    assert [second.locate(n, h) for n, h in names] == answers
+    assert sum(second.calls.values()) == 0
+    # a curated edit changes the gazetteer's version: offline answers are recomputed
+    edit_csv(data_copy / "places.csv", "Karabakh", lat="39.8500")
+    ds2 = load_dataset(data_copy)
+    third = GeocoderChain(ds2.places, cache=GeocodeCache(tmp_path / "c.sqlite3"))
+    assert third.locate("Karabakh").lat == 39.85
+
+
+def test_corrupted_cache_is_moved_aside_and_rebuilt(tmp_path):
+    from frontier_atlas.geocode import GeocodeCache
+
+    path = tmp_path / "c.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    cache = GeocodeCache(path)
+    assert cache.notice and "moved to" in cache.notice
+    assert len(cache) == 0 and list(tmp_path.glob("c.corrupt-*"))

@@ -10,7 +10,7 @@ import pytest
 from conftest import DATA, edit_csv
 from frontier_atlas.assets import use_local_assets
 from frontier_atlas.filters import Filters, apply_filters, records_frame
-from frontier_atlas.geocode import OfflineGeocoder
+from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.loader import load_dataset
 from frontier_atlas.mapview import build_map, record_id_from_tooltip
 
@@ -26,7 +26,7 @@ def build(folder, **filters):
 def locate(ds):
     from frontier_atlas.positions import locate_all
 
-    return locate_all(ds, OfflineGeocoder(ds.places))
+    return locate_all(ds, GeocoderChain(ds.places))
 
 
 def test_one_clickable_shape_per_located_record():

@@ -1,0 +1,94 @@
+"""The geocoder the app uses: cache, then curated places, then GeoNames, then Nominatim."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+from frontier_atlas.geocode.cache import GeocodeCache
+from frontier_atlas.geocode.names import iso2, normalise
+from frontier_atlas.geocode.offline import CuratedGazetteer, GeoNamesGazetteer
+from frontier_atlas.geocode.online import NominatimProvider, ProviderUnavailable
+from frontier_atlas.geocode.result import Position
+from frontier_atlas.models import Place
+
+OFFLINE = "offline"  # provider recorded for "no offline provider knows this name"
+
+
+def gazetteer_version(places: list[Place], overrides: list[Place]) -> str:
+    """A fingerprint of our gazetteer: offline cache entries are valid for one version."""
+    h = hashlib.sha1()
+    for p in [*overrides, *places]:
+        h.update(p.model_dump_json().encode())
+    return h.hexdigest()[:16]
+
+
+class GeocoderChain:
+    def __init__(
+        self,
+        places: list[Place],
+        overrides: list[Place] | None = None,
+        cache: GeocodeCache | None = None,
+        online: NominatimProvider | None = None,
+    ):
+        overrides = overrides or []
+        self.offline = [CuratedGazetteer(places, overrides), GeoNamesGazetteer()]
+        self.online = online
+        self.cache = cache
+        self.version = gazetteer_version(places, overrides)
+        self.calls: Counter[str] = Counter()  # provider name -> geocode calls made
+        self._memo: dict[tuple[str, str | None], Position | None] = {}
+
+    @property
+    def messages(self) -> list[str]:
+        out = [self.cache.notice] if self.cache is not None and self.cache.notice else []
+        return out + (self.online.messages if self.online else [])
+
+    def _offline(self, name: str, country: str | None) -> Position | None:
+        for provider in self.offline:
+            self.calls[type(provider).__name__] += 1
+            loc = provider.geocode(name, exactly_one=True, country=country)
+            if loc is not None:
+                return loc.raw["position"]
+        return None
+
+    def locate(self, name: str, country: str | None = None) -> Position | None:
+        key = (normalise(name), iso2(country))
+        if key in self._memo:
+            return self._memo[key]
+        pos = self._resolve(name, country)
+        self._memo[key] = pos
+        return pos
+
+    def _resolve(self, name: str, country: str | None) -> Position | None:
+        hit = self.cache.get(name, country) if self.cache is not None else None
+        if hit is not None:
+            if hit.data_version == self.version:
+                return hit.position
+            if hit.provider == NominatimProvider.name:
+                # our gazetteer changed: it wins if it now knows the name, else keep the answer
+                pos = self._offline(name, country)
+                if pos is not None:
+                    self._store(name, country, pos)
+                    return pos
+                return hit.position
+        pos = self._offline(name, country)
+        if pos is not None:
+            self._store(name, country, pos)
+            return pos
+        if self.online is not None:
+            self.calls[self.online.name] += 1
+            try:
+                pos = self.online.geocode(name, country)
+            except ProviderUnavailable:
+                return None  # not cached: asked again once the service is back
+            if self.cache is not None:
+                self.cache.put(name, country, self.online.name, self.version, pos)
+            return pos
+        if self.cache is not None:
+            self.cache.put(name, country, OFFLINE, self.version, None)
+        return None
+
+    def _store(self, name: str, country: str | None, pos: Position) -> None:
+        if self.cache is not None:
+            self.cache.put(name, country, pos.provider, self.version, pos)

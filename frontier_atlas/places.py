@@ -1,0 +1,73 @@
+"""Every place name the data uses, how it resolved, and pinning the right candidate.
+
+Feeds the Places page and the ``geocode`` command. A pinned candidate becomes an
+override row in ``place_overrides.csv`` (curated data, written atomically), which
+the gazetteer consults before anything else.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from frontier_atlas.geocode import GeocoderChain, Position, split_qualifier
+from frontier_atlas.loader import Dataset
+from frontier_atlas.positions import country_hint
+from frontier_atlas.storage import atomic_write_text
+
+OVERRIDE_FIELDS = ["name", "aliases", "kind", "country", "lat", "lon", "precision", "how_found",
+                   "region_id", "source_ids"]
+
+
+def place_queries(ds: Dataset) -> list[tuple[str, str | None]]:
+    """Each (place name, country hint) the records ask the geocoder, once, in data order."""
+    seen: dict[tuple[str, str | None], None] = {}
+    for rec in ds.records.values():
+        hint = country_hint(rec)
+        for name in rec.places:
+            seen.setdefault((name, hint), None)
+        if rec.kind == "movement":
+            seen.setdefault((rec.from_place, hint), None)
+            seen.setdefault((rec.to_place, None), None)
+    return list(seen)
+
+
+def places_table(ds: Dataset, geocoder: GeocoderChain) -> pd.DataFrame:
+    rows = []
+    for name, hint in place_queries(ds):
+        pos = geocoder.locate(name, hint)
+        rows.append({
+            "name": name, "country hint": hint or "",
+            "lat": pos.lat if pos else None, "lon": pos.lon if pos else None,
+            "provider": pos.provider if pos else "not found",
+            "precision": pos.precision if pos else "",
+            "confidence": pos.confidence if pos else None,
+            "matched": pos.matched if pos else "",
+            "how found": pos.how_found if pos else "",
+            "ambiguous": bool(pos and pos.ambiguous),
+            "candidates": len(pos.candidates) if pos else 0,
+        })
+    return pd.DataFrame(rows)
+
+
+def pin_place(path: Path, name: str, chosen: Position) -> None:
+    """Save ``chosen`` as the answer for ``name``, replacing an earlier pin of the same name."""
+    rows = []
+    if path.exists():
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = [r for r in csv.DictReader(f) if r.get("name") != name]
+    _, kind = split_qualifier(name)
+    rows.append({
+        "name": name, "aliases": "", "kind": kind or "town", "country": chosen.country or "",
+        "lat": f"{chosen.lat:.6f}", "lon": f"{chosen.lon:.6f}", "precision": chosen.precision,
+        "how_found": f"pinned by a user: {chosen.how_found}", "region_id": chosen.region_id or "",
+        "source_ids": "",
+    })
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=OVERRIDE_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write_text(path, out.getvalue())
