@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test assets validate clean
+.PHONY: run test assets validate geocode clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -31,6 +31,9 @@ test: $(VENV)/.dev-deps assets
 
 validate: $(VENV)/.deps
 	$(PY) -m frontier_atlas validate
+
+geocode: $(VENV)/.deps
+	$(PY) -m frontier_atlas geocode
 
 clean:
 	rm -rf $(VENV) static/vendor

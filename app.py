@@ -17,7 +17,7 @@ from frontier_atlas.ui import details_panel, load_atlas, prepare_page, select_re
 
 def map_page() -> None:
     """The map: filters in the sidebar, the map with its details panel beside it."""
-    prepare_page()
+    prepare_page("Map")
     atlas = load_atlas()
     ds, frame = atlas.ds, atlas.frame
     state = st.session_state
@@ -123,9 +123,4 @@ def map_page() -> None:
             st.info("Click a marker, region or line on the map to read its details and sources.")
 
 
-st.set_page_config(page_title="Frontier Atlas", page_icon="🗺️", layout="wide")
-st.navigation([
-    st.Page(map_page, title="Map", icon=":material/map:", default=True),
-    st.Page("pages/places.py", title="Places", icon=":material/location_on:"),
-    st.Page("pages/about.py", title="About", icon=":material/info:"),
-]).run()
+map_page()

@@ -57,8 +57,20 @@ def reload_atlas() -> None:
     _load.clear()
 
 
-def prepare_page() -> None:
-    """The offline asset check every page with a map needs (app.py sets the page config)."""
+PAGES = (("app.py", "Map", ":material/map:"), ("pages/places.py", "Places", ":material/location_on:"),
+         ("pages/about.py", "About", ":material/info:"))
+
+
+def prepare_page(title: str) -> None:
+    """Page config, our navigation links, and the offline asset check every page needs.
+
+    Streamlit's automatic page list is turned off (``showSidebarNavigation``): it
+    would name the map page "app". Deep links (/places, /about) work as usual.
+    """
+    st.set_page_config(page_title=f"{title} · Frontier Atlas", page_icon="🗺️", layout="wide")
+    with st.sidebar:
+        for path, label, icon in PAGES:
+            st.page_link(path, label=label, icon=icon)
     use_local_assets()
     missing = missing_assets()
     if missing:

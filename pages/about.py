@@ -9,7 +9,7 @@ from frontier_atlas.formatting import format_dates
 from frontier_atlas.models import KIND_LABELS
 from frontier_atlas.ui import load_atlas, prepare_page
 
-prepare_page()
+prepare_page("About")
 atlas = load_atlas()
 frame = atlas.frame
 

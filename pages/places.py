@@ -14,7 +14,7 @@ from frontier_atlas.mapview import build_places_map
 from frontier_atlas.places import pin_place, place_queries, places_table
 from frontier_atlas.ui import load_atlas, prepare_page, reload_atlas, show_load_issues
 
-prepare_page()
+prepare_page("Places")
 atlas = load_atlas()
 st.title("Places")
 show_load_issues(atlas.ds, atlas.geocoder)

@@ -193,3 +193,16 @@ def test_about_page_opens_from_navigation(start_app, page):
     page.get_by_role("link", name="About").click()
     page.get_by_role("heading", name="About Frontier Atlas").wait_for()
     assert "How positions are found" in page.inner_text("body")
+
+
+def test_places_page_shows_every_place_on_its_map(start_app, page, tmp_path):
+    app = start_app()
+    page.goto(app.url + "/places")
+    page.get_by_role("heading", name="Places").wait_for()
+    frame = page.frame_locator(MAP_IFRAME)
+    frame.locator(".fa-place").first.wait_for(state="attached")
+    # one row per place name in the table, one circle per located name on the map
+    wait_until(lambda: frame.locator(".fa-place").count() == 5, what="5 places drawn")
+    frame.locator(".fa-place").first.hover(force=True)
+    wait_until(lambda: "precision" in frame.locator(".leaflet-tooltip").inner_text(), what="tooltip")
+    screenshot(page, tmp_path, "places.png")
