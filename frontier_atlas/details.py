@@ -71,6 +71,10 @@ def record_details(rid: str, ds: Dataset, located: dict[str, Located]) -> Detail
     loc = located.get(rid)
     if loc and loc.point:
         add(("Position", describe_position(loc.point)))
+        if loc.point.candidates:
+            add(("Other candidates", "; ".join(
+                f"{c.matched} ({c.country or '?'}) {c.lat:.4f}, {c.lon:.4f}" for c in loc.point.candidates)
+                + f" (confidence in the choice: {loc.point.confidence:.2f}; pin the right one on the Places page)"))
     elif rec.places or rec.kind == "movement":
         add(("Position", "not located: no place name of this record resolved"))
     else:

@@ -30,5 +30,5 @@ def format_dates(start: date | None, end: date | None, precision: str | None = "
 
 
 def describe_position(pos: Position) -> str:
-    """'39.3796, 48.3546 (town precision): town centre of Bīleh Savār, GeoNames 140494'."""
-    return f"{pos.lat:.4f}, {pos.lon:.4f} ({pos.precision} precision): {pos.how_found}"
+    """'39.3796, 48.3546 (town precision, curated): town centre of Bīleh Savār, GeoNames 140494'."""
+    return f"{pos.lat:.4f}, {pos.lon:.4f} ({pos.precision} precision, {pos.provider}): {pos.how_found}"

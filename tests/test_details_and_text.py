@@ -54,3 +54,15 @@ def test_format_dates():
     assert format_dates(date(2024, 11, 24), date(2024, 12, 2)) == "24 November – 2 December 2024"
     assert format_dates(date(2025, 3, 1), None, "month") == "March 2025"
     assert format_dates(None, None) == ""
+
+
+def test_ambiguous_position_lists_its_candidates(data_copy):
+    from conftest import append_csv
+
+    append_csv(data_copy / "events.csv", id="julfa-test", name="Test at Julfa", event_type="test",
+               start="2025-01-01", places="Julfa", source_ids="tehrantimes-2025-05-18")
+    ds = load_dataset(data_copy)
+    located = locate_all(ds, GeocoderChain(ds.places))
+    fields = dict(record_details("julfa-test", ds, located).fields)
+    assert "GeoNames" in fields["Position"]
+    assert "Julfa (IR)" in fields["Other candidates"] or "Julfa (AZ)" in fields["Other candidates"]
