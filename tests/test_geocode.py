@@ -117,3 +117,12 @@ def test_corrupted_cache_is_moved_aside_and_rebuilt(tmp_path):
     cache = GeocodeCache(path)
     assert cache.notice and "moved to" in cache.notice
     assert len(cache) == 0 and list(tmp_path.glob("c.corrupt-*"))
+
+
+def test_country_names_are_countries_not_homonymous_towns():
+    geo = GeocoderChain([])
+    armenia = geo.locate("Armenia")
+    assert armenia.provider == "Natural Earth" and armenia.country == "AM"
+    assert armenia.precision == "country" and km(armenia, 40.2, 45.0) < 100
+    assert geo.locate("Türkiye").country == geo.locate("Turkey").country == "TR"
+    assert geo.locate("Islamic Republic of Iran").country == "IR"

@@ -1,4 +1,4 @@
-"""The geocoder the app uses: cache, then curated places, then GeoNames, then Nominatim."""
+"""The geocoder the app uses: cache, curated places, countries, GeoNames towns, Nominatim."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import hashlib
 from collections import Counter
 
 from frontier_atlas.geocode.cache import GeocodeCache
+from frontier_atlas.geocode.countries import CountryGazetteer
 from frontier_atlas.geocode.names import iso2, normalise
 from frontier_atlas.geocode.offline import CuratedGazetteer, GeoNamesGazetteer
 from frontier_atlas.geocode.online import NominatimProvider, ProviderUnavailable
@@ -32,7 +33,8 @@ class GeocoderChain:
         online: NominatimProvider | None = None,
     ):
         overrides = overrides or []
-        self.offline = [CuratedGazetteer(places, overrides), GeoNamesGazetteer()]
+        # countries before towns: "Armenia" is a country here, not the city in Colombia
+        self.offline = [CuratedGazetteer(places, overrides), CountryGazetteer(), GeoNamesGazetteer()]
         self.online = online
         self.cache = cache
         self.version = gazetteer_version(places, overrides)
