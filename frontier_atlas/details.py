@@ -40,10 +40,13 @@ def record_details(rid: str, ds: Dataset, located: dict[str, Located]) -> Detail
             add((label, "; ".join(getattr(rec, attr))))
     if getattr(rec, "participants", None):
         add(("Participants", _names(rec.participants)))
+    if getattr(rec, "actors", None):
+        add(("Other parties", "; ".join(rec.actors)))
     if getattr(rec, "host", None):
-        add(("Host country", _names([rec.host])))
+        add(("Took place in", _names(rec.host)))
     if rec.kind == "crossing":
-        add(("Sides", f"{rec.name_a} ({country_name(rec.country_a)}) – {rec.name_b} ({country_name(rec.country_b)})"))
+        side_b = f"{rec.name_b} ({country_name(rec.country_b)})" if rec.name_b else country_name(rec.country_b)
+        add(("Sides", f"{rec.name_a} ({country_name(rec.country_a)}) – {side_b}"))
         add(("Type", rec.type))
         status = rec.status + (f" (as of {format_dates(rec.status_date, None)})" if rec.status_date else "")
         add(("Status", status))
@@ -52,7 +55,8 @@ def record_details(rid: str, ds: Dataset, located: dict[str, Located]) -> Detail
         if rec.internationally_recognised_as:
             add(("Internationally recognised as part of", country_name(rec.internationally_recognised_as)))
         for period in [p for p in ds.control if p.region_id == rid]:
-            span = f"{format_dates(period.start, None) or '?'} – {format_dates(period.end, None) or 'present'}"
+            span = (f"{format_dates(period.start, None, period.start_precision) or '?'} – "
+                    f"{format_dates(period.end, None, period.end_precision) or 'present'}")
             note = f" ({period.start_note})" if period.start_note else ""
             add(("Control", f"{period.controller}: {span}{note}"))
     if getattr(rec, "event_type", None):
@@ -68,6 +72,8 @@ def record_details(rid: str, ds: Dataset, located: dict[str, Located]) -> Detail
         add(("Commander", rec.commander))
     if rec.places:
         add(("Places named", "; ".join(rec.places)))
+    if getattr(rec, "sites", None):
+        add(("Sites as reported", "; ".join(rec.sites)))
     loc = located.get(rid)
     if loc and loc.point:
         add(("Position", describe_position(loc.point)))
@@ -92,12 +98,13 @@ def record_details(rid: str, ds: Dataset, located: dict[str, Located]) -> Detail
     for sid in rec.source_ids:
         src = ds.sources[sid]
         d.sources.append({"id": sid, "publisher": src.publisher, "title": src.title,
-                          "published": src.published.isoformat(), "type": src.type, "url": src.url})
-    for role, target in rec.links.items():
+                          "published": format_dates(src.published, None, src.published_precision),
+                          "type": src.type, "url": src.url})
+    for role, target in rec.links:
         d.linked.append((role, target, ds.records[target].name))
     # records that point at this one (a region's events, a crossing's exercises)
     for other in ds.records.values():
-        for role, target in other.links.items():
+        for role, target in other.links:
             if target == rid:
                 d.linked.append((other.kind, other.id, other.name))
     return d

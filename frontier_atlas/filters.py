@@ -34,7 +34,7 @@ class Filters:
 
 def _search_text(rec) -> str:
     parts = [rec.name, rec.description or "", *rec.places]
-    for attr in ("other_names", "forces", "commander", "unit", "name_a", "name_b", "event_type",
+    for attr in ("other_names", "forces", "sites", "actors", "commander", "unit", "name_a", "name_b", "event_type",
                  "aims_as_reported", "from_place", "to_place"):
         value = getattr(rec, attr, None)
         if isinstance(value, list):

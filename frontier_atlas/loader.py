@@ -19,6 +19,7 @@ from frontier_atlas.models import (
     RECORD_MODELS,
     ControlPeriod,
     Place,
+    RegionPoint,
     Record,
     Source,
 )
@@ -35,6 +36,7 @@ PLACES_FILE = "places.csv"
 CONTROL_FILE = "control.csv"
 OUTLINES_FILE = "outlines.geojson"
 OVERRIDES_FILE = "place_overrides.csv"
+REGION_POINTS_FILE = "region_points.csv"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Dataset:
     places: list[Place] = field(default_factory=list)
     overrides: list[Place] = field(default_factory=list)  # places pinned on the Places page
     control: list[ControlPeriod] = field(default_factory=list)
+    region_points: list[RegionPoint] = field(default_factory=list)
     # region id -> GeoJSON Feature (geometry plus its stated precision)
     outlines: dict[str, dict] = field(default_factory=dict)
     issues: list[LoadIssue] = field(default_factory=list)
@@ -164,6 +167,13 @@ def load_dataset(folder: Path, overrides_file: Path | None = None) -> Dataset:
             issues.append(LoadIssue(CONTROL_FILE, row_no, "region_id", f"no region with id {period.region_id!r}"))
             continue
         ds.control.append(period)
+    for row_no, point in _load_table(folder, REGION_POINTS_FILE, RegionPoint, issues):
+        region = ds.records.get(point.region_id)
+        if region is None or region.kind != "region":
+            issues.append(LoadIssue(REGION_POINTS_FILE, row_no, "region_id",
+                                    f"no region with id {point.region_id!r}"))
+            continue
+        ds.region_points.append(point)
     ds.outlines = _load_outlines(folder / OUTLINES_FILE, issues)
     _check_references(ds)
     return ds
@@ -188,8 +198,9 @@ def _check_references(ds: Dataset) -> None:
                 continue
     for rid, rec in ds.records.items():
         file, row = ds.origin[rid]
-        for role, target in rec.links.items():
+        for role, target in rec.links:
             other = ds.records.get(target)
             if other is None or other.kind != role:
                 ds.issues.append(LoadIssue(file, row, f"{role}_id", f"no {role} with id {target!r}"))
-                setattr(rec, f"{role}_id", None)
+                kept = [t for t in getattr(rec, f"{role}_id") if t != target]
+                setattr(rec, f"{role}_id", kept)

@@ -67,7 +67,34 @@ CountryList = Annotated[list[Annotated[str, AfterValidator(_iso3)]], BeforeValid
 Country = Annotated[str, AfterValidator(_iso3)]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 OptId = Annotated[Union[Id, None], BeforeValidator(_blank_to_none)]
+IdList = Annotated[list[Id], BeforeValidator(_split)]  # links: one id or several, ";"-separated
+LINK_FIELDS = {"crossing_id": "crossing", "region_id": "region", "exercise_id": "exercise"}
 DatePrecision = Literal["day", "month", "year"]
+
+
+def partial_date_precision(value: object) -> str | None:
+    """'2008' -> 'year', '2008-08' -> 'month', '2008-08-15' -> 'day' (None if not a string)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    parts = value.strip().split("-")
+    return {1: "year", 2: "month"}.get(len(parts), "day")
+
+
+def _partial_date(value: object) -> object:
+    # sources often give only a year or a month: stored as its first day, with a precision
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None
+        parts = value.split("-")
+        if len(parts) == 1 and parts[0].isdigit():
+            return f"{value}-01-01"
+        if len(parts) == 2 and all(p.isdigit() for p in parts):
+            return f"{value}-01"
+    return value
+
+
+PartialDate = Annotated[Union[date, None], BeforeValidator(_partial_date)]
 Verification = Literal["single source", "several independent sources", "contested"]
 
 
@@ -78,10 +105,20 @@ class Source(BaseModel):
     id: Id
     publisher: Str
     title: Str
-    published: date
+    published: Annotated[date, BeforeValidator(_partial_date)]
+    published_precision: DatePrecision = "day"
     type: Literal["news report", "official statement", "dataset", "reference"]
     url: Annotated[OptStr, AfterValidator(_http_url)] = None
     note: OptStr = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _precision_from_text(cls, data):
+        if isinstance(data, dict) and "published_precision" not in data:
+            precision = partial_date_precision(data.get("published"))
+            if precision:
+                data = {**data, "published_precision": precision}
+        return data
 
 
 class Place(BaseModel):
@@ -135,29 +172,30 @@ class RecordBase(BaseModel):
         return []
 
     @property
-    def links(self) -> dict[str, str]:
-        """Other records this one points at, by role."""
-        return {}
+    def links(self) -> list[tuple[str, str]]:
+        """Other records this one points at: (role, id), role being the target's kind."""
+        out = []
+        for field_name, role in LINK_FIELDS.items():
+            for target in getattr(self, field_name, None) or []:
+                out.append((role, target))
+        return out
 
 
 class Exercise(RecordBase):
     kind: Literal["exercise"] = "exercise"
     participants: CountryList
-    host: Annotated[Union[Country, None], BeforeValidator(_blank_to_none)] = None
+    host: CountryList = []  # where it took place (two when each side trained at home)
     forces: StrList = []
+    sites: StrList = []  # ranges, bases, areas as reported; not geocoded
     commander: OptStr = None
     aims_as_reported: OptStr = None
-    crossing_id: OptId = None
-    region_id: OptId = None
+    crossing_id: IdList = []
+    region_id: IdList = []
     other_names: StrList = []
 
     @property
     def countries(self) -> list[str]:
-        return list(dict.fromkeys(self.participants + ([self.host] if self.host else [])))
-
-    @property
-    def links(self) -> dict[str, str]:
-        return {k: v for k, v in {"crossing": self.crossing_id, "region": self.region_id}.items() if v}
+        return list(dict.fromkeys(self.participants + self.host))
 
 
 class Crossing(RecordBase):
@@ -165,7 +203,7 @@ class Crossing(RecordBase):
     country_a: Country
     name_a: Str
     country_b: Country
-    name_b: Str
+    name_b: OptStr = None  # not every side has a named post
     type: Literal["road", "rail", "bridge", "checkpoint", "road and rail"]
     status: Str
     status_date: OptDate = None
@@ -190,16 +228,13 @@ class Event(RecordBase):
     kind: Literal["event"] = "event"
     event_type: Str
     participants: CountryList = []
-    region_id: OptId = None
-    crossing_id: OptId = None
+    actors: StrList = []  # parties that are not states (de facto authorities, forces), as named
+    region_id: IdList = []
+    crossing_id: IdList = []
 
     @property
     def countries(self) -> list[str]:
         return list(self.participants)
-
-    @property
-    def links(self) -> dict[str, str]:
-        return {k: v for k, v in {"crossing": self.crossing_id, "region": self.region_id}.items() if v}
 
 
 class Movement(RecordBase):
@@ -211,16 +246,12 @@ class Movement(RecordBase):
     from_place: Str
     to_place: Str
     route_as_reported: OptStr = None
-    exercise_id: OptId = None
-    crossing_id: OptId = None
+    exercise_id: IdList = []
+    crossing_id: IdList = []
 
     @property
     def countries(self) -> list[str]:
         return list(self.participants)
-
-    @property
-    def links(self) -> dict[str, str]:
-        return {k: v for k, v in {"exercise": self.exercise_id, "crossing": self.crossing_id}.items() if v}
 
 
 class ControlPeriod(BaseModel):
@@ -230,10 +261,40 @@ class ControlPeriod(BaseModel):
     region_id: Id
     controller: Str
     controller_country: Annotated[Union[Country, None], BeforeValidator(_blank_to_none)] = None
-    start: OptDate = None
+    start: PartialDate = None
+    start_precision: DatePrecision = "day"
     start_note: OptStr = None
-    end: OptDate = None
+    end: PartialDate = None
+    end_precision: DatePrecision = "day"
     source_ids: Annotated[StrList, Field(min_length=1)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _precisions(cls, data):
+        if isinstance(data, dict):
+            data = dict(data)
+            for key in ("start", "end"):
+                precision = partial_date_precision(data.get(key))
+                if precision and f"{key}_precision" not in data:
+                    data[f"{key}_precision"] = precision
+        return data
+
+    @model_validator(mode="after")
+    def _in_order(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class RegionPoint(BaseModel):
+    """A settlement inside a region; a region's approximate outline is drawn around them."""
+
+    model_config = ConfigDict(extra="forbid")
+    region_id: Id
+    settlement: Str
+    country: Annotated[Union[Country, None], BeforeValidator(_blank_to_none)] = None
+    pad_km: float = Field(default=3.0, gt=0, le=50)
+    note: OptStr = None
 
 
 Record = Union[Exercise, Crossing, Region, Event, Movement]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from frontier_atlas.geocode import GeocoderChain, Position, split_qualifier
 from frontier_atlas.loader import Dataset
-from frontier_atlas.positions import country_hint
+from frontier_atlas.positions import country_hint, place_queries_of
 from frontier_atlas.storage import atomic_write_text
 
 OVERRIDE_FIELDS = ["name", "aliases", "kind", "country", "lat", "lon", "precision", "how_found",
@@ -26,12 +26,15 @@ def place_queries(ds: Dataset) -> list[tuple[str, str | None]]:
     """Each (place name, country hint) the records ask the geocoder, once, in data order."""
     seen: dict[tuple[str, str | None], None] = {}
     for rec in ds.records.values():
-        hint = country_hint(rec)
-        for name in rec.places:
-            seen.setdefault((name, hint), None)
+        for query in place_queries_of(rec):
+            seen.setdefault(query, None)
         if rec.kind == "movement":
-            seen.setdefault((rec.from_place, hint), None)
-            seen.setdefault((rec.to_place, None), None)
+            hint = country_hint(rec)
+            for place, default in ((rec.from_place, hint), (rec.to_place, None)):
+                name, _, own = place.partition("|")
+                seen.setdefault((name.strip(), own.strip() or default), None)
+    for point in ds.region_points:
+        seen.setdefault((point.settlement, point.country), None)
     return list(seen)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from frontier_atlas.geocode import GeocoderChain, Position
 from frontier_atlas.loader import Dataset
 from frontier_atlas.models import Record
+from frontier_atlas.outlines import approximate_outline
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,29 @@ class Located:
 
 def country_hint(rec: Record) -> str | None:
     """The country a record's places are most likely in, to choose between homonyms."""
-    for attr in ("host", "country_a"):
-        value = getattr(rec, attr, None)
-        if value:
-            return value
+    host = getattr(rec, "host", None)
+    if host and len(host) == 1:
+        return host[0]
+    if getattr(rec, "country_a", None):
+        return rec.country_a
     participants = getattr(rec, "participants", None)
     return participants[0] if participants and len(participants) == 1 else None
+
+
+def place_queries_of(rec: Record) -> list[tuple[str, str | None]]:
+    """(name, country hint) for each place of a record.
+
+    A place may carry its own hint as ``Name|ISO3`` (``Julfa|AZE``); a crossing's
+    places default to its two sides in order; otherwise the record's country hint.
+    """
+    default = country_hint(rec)
+    out = []
+    for i, place in enumerate(rec.places):
+        name, _, hint = place.partition("|")
+        if not hint and rec.kind == "crossing":
+            hint = (rec.country_a, rec.country_b)[i] if i < 2 else ""
+        out.append((name.strip(), hint.strip() or default))
+    return out
 
 
 def _from_source(rec: Record, ds: Dataset) -> Position | None:
@@ -47,8 +65,8 @@ def locate_record(rec: Record, ds: Dataset, geocoder: GeocoderChain) -> Located:
     hint = country_hint(rec)
     unresolved = []
     point = _from_source(rec, ds)
-    for name in rec.places:
-        pos = geocoder.locate(name, hint)
+    for name, place_hint in place_queries_of(rec):
+        pos = geocoder.locate(name, place_hint)
         if pos is None:
             unresolved.append(name)
         elif point is None:
@@ -58,11 +76,16 @@ def locate_record(rec: Record, ds: Dataset, geocoder: GeocoderChain) -> Located:
         outline = ds.outlines.get(rec.id)
         if outline is None and point is not None and point.region_id:
             outline = ds.outlines.get(point.region_id)
+        if outline is not None and (point is None or point.precision != "region"):
+            # a region is where its outline is, not at the first town named in it
+            point = outline_centre(outline)
     line = None
     if rec.kind == "movement":
-        start = geocoder.locate(rec.from_place, hint)
-        end = geocoder.locate(rec.to_place)
-        for name, pos in ((rec.from_place, start), (rec.to_place, end)):
+        from_name, _, from_hint = rec.from_place.partition("|")
+        to_name, _, to_hint = rec.to_place.partition("|")
+        start = geocoder.locate(from_name, from_hint or hint)
+        end = geocoder.locate(to_name, to_hint or None)
+        for name, pos in ((from_name, start), (to_name, end)):
             if pos is None:
                 unresolved.append(name)
         if start and end:
@@ -71,5 +94,45 @@ def locate_record(rec: Record, ds: Dataset, geocoder: GeocoderChain) -> Located:
     return Located(point, outline, line, tuple(unresolved))
 
 
+def outline_centre(outline: dict) -> Position:
+    """The area-weighted centre of an outline's largest polygon, at region precision."""
+    from frontier_atlas.geocode.countries import _area_centroid
+
+    geometry = outline["geometry"]
+    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    _, lon, lat = max(_area_centroid([tuple(p) for p in poly[0]]) for poly in polys)
+    props = outline.get("properties") or {}
+    return Position(round(lat, 5), round(lon, 5), "region", "outline", props.get("region_id", ""), None,
+                    f"centre of the region's outline ({props.get('precision', 'approximate')})",
+                    props.get("region_id"))
+
+
+def derive_outlines(ds: Dataset, geocoder: GeocoderChain) -> dict[str, tuple[dict, tuple[str, ...]]]:
+    """Approximate outlines for regions listed in region_points.csv: (feature, unresolved names)."""
+    by_region: dict[str, list] = {}
+    for point in ds.region_points:
+        by_region.setdefault(point.region_id, []).append(point)
+    derived = {}
+    for rid, points in by_region.items():
+        named, missing = [], []
+        for p in points:
+            pos = geocoder.locate(p.settlement, p.country)
+            (named if pos is not None else missing).append((p.settlement, pos))
+        if named:
+            notes = " ".join(dict.fromkeys(p.note for p in points if p.note))
+            derived[rid] = (approximate_outline(rid, named, max(p.pad_km for p in points), notes),
+                            tuple(name for name, _ in missing))
+    return derived
+
+
 def locate_all(ds: Dataset, geocoder: GeocoderChain) -> dict[str, Located]:
-    return {rid: locate_record(rec, ds, geocoder) for rid, rec in ds.records.items()}
+    """Every record's position. Adds derived outlines to ``ds.outlines`` (explicit ones win)."""
+    derived = derive_outlines(ds, geocoder)
+    for rid, (feature, _) in derived.items():
+        ds.outlines.setdefault(rid, feature)
+    located = {rid: locate_record(rec, ds, geocoder) for rid, rec in ds.records.items()}
+    for rid, (_, missing) in derived.items():
+        if missing and rid in located:
+            loc = located[rid]
+            located[rid] = Located(loc.point, loc.outline, loc.line, loc.unresolved + missing)
+    return located

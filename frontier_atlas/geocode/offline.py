@@ -121,7 +121,8 @@ class GeoNamesGazetteer(Geocoder):
             unique.setdefault(city["geonameid"], (tier, city))
         ranked = sorted(unique.values(), key=lambda h: (
             want is not None and h[1]["countrycode"] != want, h[0], -h[1]["population"]))
-        if not ranked:
+        if not ranked or (want is not None and ranked[0][1]["countrycode"] != want):
+            # a town of that name elsewhere is a wrong pin, not an approximate one
             return None
         precision = "district" if kind == "district" else "town"
         positions = [self._position(tier, city, precision, kind) for tier, city in ranked[:5]]
