@@ -112,7 +112,8 @@ def map_page() -> None:
             st.markdown(f"**{len(unplaced)} shown record(s) without a position on the map:**")
             for _, row in unplaced.iterrows():
                 rec = ds.records[row["id"]]
-                label = f"{rec.name} ({format_dates(rec.start, rec.end, rec.date_precision)})"
+                dates = format_dates(rec.start, rec.end, rec.date_precision)
+                label = f"{rec.name} ({dates})" if dates else rec.name
                 st.button(md_text(label), key=f"unplaced-{rec.id}",
                           on_click=select_record, args=(rec.id,))
 

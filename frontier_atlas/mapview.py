@@ -191,6 +191,7 @@ def build_map(
     ).add_to(fmap)
 
     bounds: list[tuple[float, float]] = []
+    circles: set[tuple[float, float, int]] = set()
     drawn_outlines = {rid for rid in shown["id"] if ds.records[rid].kind == "region" and located[rid].outline}
     for rid in shown["id"]:
         rec = ds.records[rid]
@@ -233,18 +234,27 @@ def build_map(
             for rings in _rings(outline["geometry"]):
                 folium.Polygon(rings, color=STYLE["region"][0], weight=1, dash_array="3 3",
                                fill=False, interactive=False).add_to(uncertainty)
-        elif outline is None and point.uncertainty_m:
+        elif outline is None and point.uncertainty_m and (point.lat, point.lon, point.uncertainty_m) not in circles:
+            circles.add((point.lat, point.lon, point.uncertainty_m))  # one circle per position
             folium.Circle((point.lat, point.lon), radius=point.uncertainty_m, color="#555",
                           weight=1, dash_array="3 3", fill=False, interactive=False).add_to(uncertainty)
 
     Legend(["exercise", "crossing", "event", "region", "movement"]).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     if bounds:
-        lats = [p[0] for p in bounds]
-        lons = [p[1] for p in bounds]
-        fmap.fit_bounds([(min(lats), min(lons)), (max(lats), max(lons))],
-                        padding=(40, 40), max_zoom=9)
+        fmap.fit_bounds(view_bounds(bounds), padding=(40, 40), max_zoom=9)
     return fmap
+
+
+def view_bounds(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Bounds to fit: all points when few; when many, the middle 90 % on each axis,
+    so one far-away record (a summit in Washington) does not zoom the map out to the world."""
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    if len(points) >= 10:
+        cut = len(points) // 20
+        lats, lons = lats[cut:len(lats) - cut], lons[cut:len(lons) - cut]
+    return [(lats[0], lons[0]), (lats[-1], lons[-1])]
 
 
 def _base_map(height: int) -> folium.Map:

@@ -141,8 +141,8 @@ class RecordBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Id
     name: Str
-    start: OptDate = None
-    end: OptDate = None
+    start: PartialDate = None  # "2008" and "2008-08" are read as the first day, with date_precision
+    end: PartialDate = None
     date_precision: Annotated[Union[DatePrecision, None], BeforeValidator(_blank_to_none)] = None
     places: StrList = []
     description: OptStr = None

@@ -16,15 +16,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+DATA = ROOT / "data"  # the curated dataset (tests/test_dataset.py checks all of it)
+# a small fixed dataset (the seed article's records) for tests that count what filters leave
+SEED = ROOT / "tests" / "fixtures" / "seed"
 CHROMIUM = os.environ.get("FRONTIER_ATLAS_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
-    """A writable copy of the curated data folder."""
+    """A writable copy of the seed dataset."""
     dest = tmp_path / "data"
-    shutil.copytree(DATA, dest)
+    shutil.copytree(SEED, dest)
     return dest
 
 
@@ -95,7 +97,7 @@ def start_app(tmp_path: Path):
     """Start the real app on given data; stopped at the end of the test."""
     servers: list[AppServer] = []
 
-    def start(data_dir: Path = DATA) -> AppServer:
+    def start(data_dir: Path = SEED) -> AppServer:
         user_dir = tmp_path / f"user{len(servers)}"
         user_dir.mkdir()
         server = AppServer(data_dir, user_dir)
@@ -148,3 +150,12 @@ def page(browser):
     yield pg
     context.close()
     assert foreign == [], f"requests left the machine: {foreign}"
+
+
+@pytest.fixture
+def seed_env(monkeypatch, tmp_path):
+    """Point the app (for AppTest) at the seed dataset and a fresh user folder."""
+    monkeypatch.setenv("FRONTIER_ATLAS_DATA", str(SEED))
+    monkeypatch.setenv("FRONTIER_ATLAS_USER_DIR", str(tmp_path / "user"))
+    monkeypatch.setenv("FRONTIER_ATLAS_OVERRIDES", str(tmp_path / "overrides.csv"))
+    return SEED

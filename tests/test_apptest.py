@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+
+
+@pytest.fixture(autouse=True)
+def _seed(seed_env):
+    return seed_env
 
 
 def run_app(**state) -> AppTest:
@@ -54,3 +60,24 @@ def test_timeline_shows_what_was_under_way():
     assert "under way" in line
     # that war + the standing crossing and region
     assert line.startswith("**3 of 9 records")
+
+
+def test_timeline_walks_through_five_years_of_the_curated_data(monkeypatch, tmp_path):
+    from conftest import DATA
+
+    monkeypatch.setenv("FRONTIER_ATLAS_DATA", str(DATA))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.toggle(key="timeline_on").set_value(True).run()
+    at.radio(key="step").set_value("year").run()
+    under_way = {}
+    for year in range(2020, 2026):
+        at.select_slider(key="tl_idx").set_value(year - at.session_state["dates"][0].year).run()
+        assert not at.exception
+        under_way[year] = int(count_line(at).split(" of ")[0].strip("*"))
+    from frontier_atlas.loader import load_dataset
+
+    ds = load_dataset(DATA)
+    standing = sum(1 for r in ds.records.values() if r.start is None)  # crossings, regions
+    # every year from 2020 to 2025 has something under way beside the standing features
+    assert all(n > standing for n in under_way.values()), (standing, under_way)
+    assert len(set(under_way.values())) >= 3, under_way

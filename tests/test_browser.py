@@ -41,6 +41,23 @@ def drawn_records(page) -> int:
     return singles + clustered
 
 
+LAYER_COUNT_JS = """() => {
+    let n = 0;
+    window.map.eachLayer(l => {
+        if (l._gridClusters) { n += l.getLayers().length; return; }          // a MarkerCluster group
+        const cls = (l.options && l.options.className) || '';
+        if (cls.includes('fa-record') && !(l instanceof L.Marker)) n += 1;    // regions, movements
+    });
+    return n;
+}"""
+
+
+def layer_records(page) -> int:
+    """Record shapes Leaflet holds, including markers clustered or outside the view."""
+    frame = next(f for f in page.frames if f != page.main_frame)
+    return frame.evaluate(LAYER_COUNT_JS)
+
+
 def wait_until(predicate, timeout: float = 30.0, what: str = "condition"):
     deadline = time.time() + timeout
     last = None
@@ -192,7 +209,7 @@ def test_about_page_opens_from_navigation(start_app, page):
     open_app(page, app.url)
     page.get_by_role("link", name="About").click()
     page.get_by_role("heading", name="About Frontier Atlas").wait_for()
-    assert "How positions are found" in page.inner_text("body")
+    page.get_by_role("heading", name="How positions are found").wait_for()
 
 
 def test_places_page_shows_every_place_on_its_map(start_app, page, tmp_path):
@@ -203,6 +220,25 @@ def test_places_page_shows_every_place_on_its_map(start_app, page, tmp_path):
     frame.locator(".fa-place").first.wait_for(state="attached")
     # one row per place name in the table, one circle per located name on the map
     wait_until(lambda: frame.locator(".fa-place").count() == 5, what="5 places drawn")
-    frame.locator(".fa-place").first.hover(force=True)
-    wait_until(lambda: "precision" in frame.locator(".leaflet-tooltip").inner_text(), what="tooltip")
+    frame.locator(".fa-place").first.dispatch_event("mouseover")
+    wait_until(lambda: "precision" in frame.locator(".leaflet-tooltip").first.inner_text(timeout=2000),
+               what="tooltip")
     screenshot(page, tmp_path, "places.png")
+
+
+def test_curated_data_opens_on_the_region_with_every_kind(start_app, page, tmp_path):
+    from conftest import DATA
+
+    app = start_app(DATA)
+    open_app(page, app.url)
+    frame = page.frame_locator(MAP_IFRAME)
+    # far-away records (a summit in Washington) are on the map but outside the opening view
+    wait_until(lambda: layer_records(page) == located_count(page), what="all records on the map")
+    for kind in ("exercise", "crossing", "event"):
+        assert frame.locator(f".fa-kind-{kind}").count() + frame.locator(".marker-cluster").count() > 0
+    assert frame.locator("path.fa-region").count() >= 6
+    assert frame.locator("path.fa-movement").count() >= 1
+    map_frame = next(f for f in page.frames if f != page.main_frame)
+    lat, lng = map_frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert 36 < lat < 45 and 38 < lng < 52, (lat, lng)
+    screenshot(page, tmp_path, "curated-map.png")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import DATA
+from conftest import SEED as DATA
 from frontier_atlas.details import record_details
 from frontier_atlas.escaping import html_text, md_text, safe_url
 from frontier_atlas.formatting import format_dates

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import DATA, append_csv, edit_csv
+from conftest import SEED, append_csv, edit_csv
 from frontier_atlas.loader import load_dataset
 
 
-def test_curated_data_loads_without_problems():
-    ds = load_dataset(DATA)
+def test_seed_data_loads_without_problems():
+    ds = load_dataset(SEED)
     assert ds.issues == []
     kinds = {r.kind for r in ds.records.values()}
     assert kinds == {"exercise", "crossing", "region", "event", "movement"}
@@ -18,7 +18,7 @@ def test_curated_data_loads_without_problems():
 
 
 def test_seed_article_facts_are_in_the_data():
-    ds = load_dataset(DATA)
+    ds = load_dataset(SEED)
     aras = ds.records["aras-2025"]
     assert (aras.start, aras.end) == (date(2025, 5, 18), date(2025, 5, 21))
     assert set(aras.participants) == {"IRN", "AZE"}
@@ -84,4 +84,4 @@ def test_unsafe_source_url_and_unreadable_file(data_copy):
     messages = [str(i) for i in ds.issues]
     assert any(m.startswith(f"sources.csv, row {row}, field 'url'") for m in messages), messages
     assert any(m.startswith("control.csv: cannot be read") for m in messages), messages
-    assert "x" not in ds.sources and len(ds.records) == len(load_dataset(DATA).records)
+    assert "x" not in ds.sources and len(ds.records) == len(load_dataset(SEED).records)

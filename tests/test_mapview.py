@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import DATA, edit_csv
+from conftest import SEED as DATA, edit_csv
 from frontier_atlas.assets import use_local_assets
 from frontier_atlas.filters import Filters, apply_filters, records_frame
 from frontier_atlas.geocode import GeocoderChain
@@ -68,3 +68,12 @@ def test_each_kind_alone(kind):
     frame, html = build(DATA, kinds=frozenset({kind}))
     assert set(frame["kind"]) == {kind}
     assert "fitBounds" in html or frame["has_position"].sum() == 0
+
+
+def test_far_outliers_do_not_set_the_view():
+    from frontier_atlas.mapview import view_bounds
+
+    caucasus = [(40 + i * 0.1, 45 + i * 0.1) for i in range(19)]
+    (south, west), (north, east) = view_bounds(caucasus + [(38.9, -77.0)])
+    assert west > 40 and north < 42.5
+    assert view_bounds([(1, 2), (3, 4)]) == [(1, 2), (3, 4)]
