@@ -109,13 +109,14 @@ def map_page() -> None:
 
         unplaced = shown[~shown["has_position"]]
         if not unplaced.empty:
-            st.markdown(f"**{len(unplaced)} shown record(s) without a position on the map:**")
+            box = st.expander(f"{len(unplaced)} shown record(s) without a position on the map",
+                              expanded=len(unplaced) <= 3)
             for _, row in unplaced.iterrows():
                 rec = ds.records[row["id"]]
                 dates = format_dates(rec.start, rec.end, rec.date_precision)
                 label = f"{rec.name} ({dates})" if dates else rec.name
-                st.button(md_text(label), key=f"unplaced-{rec.id}",
-                          on_click=select_record, args=(rec.id,))
+                box.button(md_text(label), key=f"unplaced-{rec.id}",
+                           on_click=select_record, args=(rec.id,))
 
     with col_details:
         if state.selected in ds.records:
