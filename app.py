@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -12,7 +13,23 @@ from frontier_atlas.filters import Filters, apply_filters, data_span, timeline_s
 from frontier_atlas.formatting import format_dates
 from frontier_atlas.mapview import build_map, record_id_from_tooltip
 from frontier_atlas.models import KIND_LABELS, KINDS, country_name
-from frontier_atlas.ui import details_panel, load_atlas, prepare_page, select_record, show_load_issues
+from frontier_atlas.state import ViewState
+from frontier_atlas.ui import (
+    details_panel,
+    load_atlas,
+    prepare_page,
+    publish_view,
+    restore_view,
+    select_record,
+    show_link_notices,
+    show_load_issues,
+)
+
+MODES = {
+    "step": "under way in the step",
+    "window": "under way in the last N days",
+    "cumulative": "everything up to the date",
+}
 
 
 def map_page() -> None:
@@ -21,25 +38,27 @@ def map_page() -> None:
     atlas = load_atlas()
     ds, frame = atlas.ds, atlas.frame
     state = st.session_state
-    state.setdefault("selected", None)
+    span = data_span(frame)
+    all_countries = sorted({c for cs in frame["countries"] for c in cs}, key=country_name)
+    restore_view(atlas, span)  # fills the widget keys from the link or the shared view
     state.setdefault("playing", False)
     state["_full_run"] = True
 
     st.title("Frontier Atlas")
     show_load_issues(ds, atlas.geocoder)
+    show_link_notices()
 
     # ---- sidebar: filters -------------------------------------------------------
-    span = data_span(frame)
-    moment = None
+    moment = step_window = None
+    step = "month"
     with st.sidebar:
         st.header("Filters")
         date_from = date_to = None
         if span:
             date_from, date_to = st.slider("Dates", min_value=span[0], max_value=span[1],
-                                           value=span, format="YYYY-MM-DD", key="dates")
-        kinds = st.pills("Kinds", KINDS, selection_mode="multi", default=list(KINDS),
+                                           format="YYYY-MM-DD", key="dates")
+        kinds = st.pills("Kinds", KINDS, selection_mode="multi",
                          format_func=lambda k: KIND_LABELS[k], key="kinds")
-        all_countries = sorted({c for cs in frame["countries"] for c in cs}, key=country_name)
         countries = st.multiselect("Countries (participant or location)", all_countries,
                                    format_func=lambda c: f"{country_name(c)} ({c})",
                                    placeholder="All countries", key="countries")
@@ -47,17 +66,26 @@ def map_page() -> None:
 
         st.header("Timeline")
         if span and st.toggle("Show what was under way at a moment", key="timeline_on"):
-            step = st.radio("Step", ["year", "month", "week"], index=1, horizontal=True, key="step")
+            step = st.radio("Step", ["year", "month", "week"], horizontal=True, key="step")
             windows = timeline_steps((date_from, date_to), step)
             if "tl_next" in state:  # set by the player before the slider exists
                 state["tl_idx"] = state.pop("tl_next")
+            if "tl_at" in state:  # a date from a link: the window holding it
+                at = state.pop("tl_at")
+                state["tl_idx"] = next((i for i, w in enumerate(windows) if w[0] <= at <= w[1]), 0)
             if state.get("tl_idx", 0) >= len(windows):
                 state["tl_idx"] = 0
-            idx = st.select_slider(
-                "Moment", options=list(range(len(windows))), key="tl_idx",
-                format_func=lambda i: window_label(windows[i], step),
-            )
-            moment = windows[idx]
+            idx = st.select_slider("Moment", options=list(range(len(windows))), key="tl_idx",
+                                   format_func=lambda i: window_label(windows[i], step))
+            step_window = windows[idx]
+            mode = st.radio("Show", list(MODES), format_func=MODES.get, key="tl_mode")
+            if mode == "window":
+                days = st.number_input("N days", min_value=1, max_value=3650, value=30, key="tl_days")
+                moment = (step_window[1] - timedelta(days=int(days) - 1), step_window[1])
+            elif mode == "cumulative":
+                moment = (date_from, step_window[1])
+            else:
+                moment = step_window
             speed = st.select_slider("Speed (seconds per step)", [0.5, 1.0, 2.0, 3.0], value=1.0,
                                      key="speed")
             if st.button("Pause" if state.playing else "Play", key="play",
@@ -72,7 +100,7 @@ def map_page() -> None:
                     if state.pop("_full_run", False):
                         return
                     if state.tl_idx + 1 >= len(windows):
-                        state.playing = False
+                        state.playing = False  # stops at the end
                     else:
                         state["tl_next"] = state.tl_idx + 1
                     st.rerun()
@@ -86,21 +114,35 @@ def map_page() -> None:
         countries=frozenset(countries), kinds=frozenset(kinds), query=query,
     )
     shown = apply_filters(frame, filters)
+    # the markers of the moment itself, highlighted in window and cumulative modes
+    highlight = set()
+    if step_window and moment != step_window:
+        highlight = set(apply_filters(shown, Filters(moment=step_window))["id"]) - set(
+            shown[shown["start"].isna()]["id"])
 
     # ---- map and details --------------------------------------------------------
-    st.markdown(f"**{len(shown)} of {len(frame)} records**"
-                + (f" · under way {format_dates(*moment)}" if moment else ""))
+    under_way = f" · under way {format_dates(*moment)}" if moment else ""
+    st.markdown(f"**{len(shown)} of {len(frame)} records**" + under_way)
     col_map, col_details = st.columns([3, 2], gap="medium")
+    signature = hashlib.sha1(",".join(shown["id"]).encode()).hexdigest()
     with col_map:
-        fmap = build_map(shown, ds, atlas.located)
+        # a link's centre and zoom hold until the filters change; then the view fits the records
+        if state.get("link_view"):
+            bound_to, _ = state["link_view"]
+            if bound_to is None:
+                state["link_view"] = (signature, state["link_view"][1])
+            elif bound_to != signature:
+                state["link_view"] = None
+        view = state["link_view"][1] if state.get("link_view") else None
+        fmap = build_map(shown, ds, atlas.located, highlight=highlight,
+                         on_day=moment[1] if moment else None, view=view)
         out = st_folium(
             fmap, key="map", height=600, use_container_width=True,
-            returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
-        )
+            returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count", "center", "zoom"],
+        ) or {}
         # streamlit-folium counts clicks, so clicking the same marker again is news;
         # the count restarts when the map is rebuilt, hence the map signature.
-        signature = hashlib.sha1(",".join(shown["id"]).encode()).hexdigest()
-        count = (out or {}).get("last_object_clicked_count")
+        count = out.get("last_object_clicked_count")
         if count and state.get("last_click") != (signature, count):
             state["last_click"] = (signature, count)
             rid = record_id_from_tooltip(out.get("last_object_clicked_tooltip"))
@@ -119,10 +161,19 @@ def map_page() -> None:
                            on_click=select_record, args=(rec.id,))
 
     with col_details:
-        if state.selected in ds.records:
+        if state.get("selected") in ds.records:
             details_panel(atlas, state.selected)
         else:
             st.info("Click a marker, region or line on the map to read its details and sources.")
+
+    center = out.get("center")
+    publish_view(ViewState(
+        date_from=date_from if span and date_from != span[0] else None,
+        date_to=date_to if span and date_to != span[1] else None,
+        timeline=bool(step_window), step=step, moment=step_window[0] if step_window else None,
+        countries=tuple(countries), kinds=tuple(kinds), query=query, selected=state.get("selected"),
+        center=(center["lat"], center["lng"]) if center else None, zoom=out.get("zoom"),
+    ))
 
 
 map_page()

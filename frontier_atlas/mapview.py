@@ -10,6 +10,7 @@ clicked even when two share a position.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Iterable
 
 import folium
@@ -20,6 +21,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from frontier_atlas.assets import asset_url
+from frontier_atlas.control import controller_colour, controller_on
 from frontier_atlas.escaping import html_text
 from frontier_atlas.formatting import format_dates
 from frontier_atlas.geocode import UNCERTAINTY_M
@@ -169,9 +171,19 @@ def build_map(
     located: dict[str, Located],
     selected_id: str | None = None,
     height: int = 600,
+    highlight: set[str] | None = None,
+    on_day: date | None = None,
+    view: tuple[tuple[float, float], int] | None = None,
 ) -> folium.Map:
-    """The map of the records in ``shown`` (a filtered ``records_frame``)."""
+    """The map of the records in ``shown`` (a filtered ``records_frame``).
+
+    ``highlight``: records of the timeline's moment, drawn emphasised. ``on_day``: the
+    day whose controllers colour the regions (today if None). ``view``: centre and zoom
+    to open at (from a shared link) instead of fitting the records.
+    """
     fmap = _base_map(height)
+    day = on_day or date.today()
+    highlight = highlight or set()
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", show=False).add_to(fmap)
     folium.TileLayer(
         tiles="https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
@@ -196,17 +208,20 @@ def build_map(
     for rid in shown["id"]:
         rec = ds.records[rid]
         loc = located[rid]
-        selected = rid == selected_id
+        selected = rid == selected_id or rid in highlight
         if rec.kind == "region" and loc.outline:
             props = loc.outline["properties"]
+            period = controller_on(ds.control, rid, day)
+            held = f"held by {period.controller} on {day.isoformat()}" if period else "control not recorded"
+            colour = controller_colour(period)
             for rings in _rings(loc.outline["geometry"]):
                 folium.Polygon(
                     rings,
-                    color="#f1c40f" if selected else STYLE["region"][0],
+                    color="#f1c40f" if selected else colour, fill_color=colour,
                     weight=4 if selected else 2,
-                    fill=True, fill_opacity=0.25, dash_array="6 4",
+                    fill=True, fill_opacity=0.3, dash_array="6 4",
                     class_name="fa-record fa-region" + (" fa-selected" if selected else ""),
-                    tooltip=_tooltip(rec, f"outline: {props.get('precision')}"),
+                    tooltip=_tooltip(rec, f"{held}; outline: {props.get('precision')}"),
                 ).add_to(regions)
                 bounds.extend(pt for ring in rings for pt in ring)
             continue
@@ -241,7 +256,10 @@ def build_map(
 
     Legend(["exercise", "crossing", "event", "region", "movement"]).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    if bounds:
+    if view is not None:
+        (lat, lon), zoom = view
+        fmap.location, fmap.options["zoom"] = [lat, lon], zoom
+    elif bounds:
         fmap.fit_bounds(view_bounds(bounds), padding=(40, 40), max_zoom=9)
     return fmap
 

@@ -6,7 +6,7 @@ details, mapview); this module only caches them and writes them to the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +21,7 @@ from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.geocode.factory import build_geocoder
 from frontier_atlas.loader import Dataset, load_dataset
 from frontier_atlas.positions import Located, locate_all
+from frontier_atlas.state import ViewState, from_query, to_query
 
 
 @dataclass(frozen=True)
@@ -115,3 +116,67 @@ def details_panel(atlas: Atlas, rid: str) -> None:
                 st.button(md_text(f"{role}: {name}"), key=f"link-{rid}-{role}-{target}",
                           on_click=select_record, args=(target,))
         st.button("Close", key=f"close-{rid}", on_click=select_record, args=(None,))
+
+
+def _link_view(atlas: Atlas, span) -> ViewState:
+    countries = {c for cs in atlas.frame["countries"] for c in cs}
+    return from_query(dict(st.query_params), set(atlas.ds.records), countries, span)
+
+
+def restore_view(atlas: Atlas, span) -> ViewState:
+    """The shared view for the map page: from the link on a session's first page, else
+    the one kept in the session. Widget keys that Streamlit dropped while another page
+    ran are filled from it. What a link got wrong stays listed until dismissed."""
+    state = st.session_state
+    if "view" in state:
+        view = replace(state["view"], notices=())
+    else:
+        view = _link_view(atlas, span)
+        state["link_notices"] = list(view.notices)
+        if view.center is not None:
+            state["link_view"] = (None, (view.center, view.zoom))
+    wanted = {
+        "kinds": list(view.kinds), "countries": list(view.countries), "query": view.query,
+        "timeline_on": view.timeline, "step": view.step,
+    }
+    if span:
+        wanted["dates"] = (view.date_from or span[0], view.date_to or span[1])
+    for key, value in wanted.items():
+        state.setdefault(key, value)
+    state.setdefault("selected", view.selected)
+    if view.timeline and view.moment and "tl_idx" not in state:
+        state["tl_at"] = view.moment
+    return view
+
+
+def publish_view(view: ViewState) -> None:
+    """Keep the view for the other pages and put it in the address bar."""
+    st.session_state["view"] = view
+    st.query_params.from_dict(to_query(view))
+
+
+def shared_view(atlas: Atlas) -> ViewState:
+    """For pages other than the map: the shared view, kept in the URL here too
+    (Streamlit clears the query parameters when the page changes)."""
+    from frontier_atlas.filters import data_span
+
+    state = st.session_state
+    if "view" not in state:
+        view = _link_view(atlas, data_span(atlas.frame))
+        for notice in view.notices:
+            st.info(md_text(notice))
+        state["view"] = replace(view, notices=())
+    publish_view(state["view"])
+    return state["view"]
+
+
+def show_link_notices() -> None:
+    notices = st.session_state.get("link_notices")
+    if notices:
+        with st.container(border=True, key="link-notices"):
+            st.markdown("**This link was partly out of date; the nearest valid view is shown.**")
+            for notice in notices:
+                st.markdown("- " + md_text(notice))
+            if st.button("Dismiss", key="dismiss-link-notices"):
+                st.session_state["link_notices"] = []
+                st.rerun()

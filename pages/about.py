@@ -7,10 +7,11 @@ import streamlit as st
 from frontier_atlas.filters import data_span
 from frontier_atlas.formatting import format_dates
 from frontier_atlas.models import KIND_LABELS
-from frontier_atlas.ui import load_atlas, prepare_page
+from frontier_atlas.ui import load_atlas, prepare_page, shared_view
 
 prepare_page("About")
 atlas = load_atlas()
+shared_view(atlas)
 frame = atlas.frame
 
 st.title("About Frontier Atlas")

@@ -12,10 +12,11 @@ from frontier_atlas import config
 from frontier_atlas.escaping import md_text
 from frontier_atlas.mapview import build_places_map
 from frontier_atlas.places import pin_place, place_queries, places_table
-from frontier_atlas.ui import load_atlas, prepare_page, reload_atlas, show_load_issues
+from frontier_atlas.ui import load_atlas, prepare_page, shared_view, reload_atlas, show_load_issues
 
 prepare_page("Places")
 atlas = load_atlas()
+shared_view(atlas)
 st.title("Places")
 show_load_issues(atlas.ds, atlas.geocoder)
 st.caption(

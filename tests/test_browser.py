@@ -242,3 +242,29 @@ def test_curated_data_opens_on_the_region_with_every_kind(start_app, page, tmp_p
     lat, lng = map_frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
     assert 36 < lat < 45 and 38 < lng < 52, (lat, lng)
     screenshot(page, tmp_path, "curated-map.png")
+
+
+def test_a_shared_link_reopens_the_view_in_a_fresh_browser(start_app, browser, page, tmp_path):
+    app = start_app()
+    open_app(page, app.url)
+    search(page, "Aras")
+    wait_until(lambda: record_count(page)[0] == 3, what="filtered")
+    click_record(page, "aras-joint-2024")
+    wait_until(lambda: details_title(page) == "Aras Joint Exercise", what="record open")
+    wait_until(lambda: "record=aras-joint-2024" in page.url and "q=Aras" in page.url, what="state in the URL")
+    link = page.url
+
+    other = browser.new_context(viewport={"width": 1500, "height": 1100})
+    try:
+        fresh = other.new_page()
+        open_app(fresh, link)
+        wait_until(lambda: record_count(fresh)[0] == 3, what="same filter in the new browser")
+        wait_until(lambda: details_title(fresh) == "Aras Joint Exercise", what="same record open")
+        assert fresh.get_by_label("Search").input_value() == "Aras"
+        # a stale link: the record is gone, the rest of the view still opens, with a notice
+        open_app(fresh, app.url + "/?q=Aras&record=no-such-record&from=2024-99-01")
+        wait_until(lambda: record_count(fresh)[0] == 3, what="stale link still filters")
+        assert fresh.get_by_text("'no-such-record' is not in the data").count() == 1
+        screenshot(fresh, tmp_path, "shared-link.png")
+    finally:
+        other.close()
