@@ -136,3 +136,15 @@ def window_label(window: tuple[date, date], step: str) -> str:
     if step == "month":
         return start.strftime("%B %Y")
     return f"{start.isoformat()} – {end.isoformat()}"
+
+
+def filters_for_view(view, span: tuple[date, date] | None) -> Filters:
+    """The filters a shared view (``state.ViewState``) stands for, as every page applies them."""
+    moment = None
+    if view.timeline and span:
+        lo, hi = view.date_from or span[0], view.date_to or span[1]
+        windows = timeline_steps((lo, hi), view.step)
+        at = view.moment or lo
+        moment = next((w for w in windows if w[0] <= at <= w[1]), windows[0] if windows else None)
+    return Filters(date_from=view.date_from, date_to=view.date_to, moment=moment,
+                   countries=frozenset(view.countries), kinds=frozenset(view.kinds), query=view.query)

@@ -21,6 +21,7 @@ from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.geocode.factory import build_geocoder
 from frontier_atlas.loader import Dataset, load_dataset
 from frontier_atlas.positions import Located, locate_all
+from frontier_atlas.models import KINDS
 from frontier_atlas.state import ViewState, from_query, to_query
 
 
@@ -58,8 +59,8 @@ def reload_atlas() -> None:
     _load.clear()
 
 
-PAGES = (("app.py", "Map", ":material/map:"), ("pages/places.py", "Places", ":material/location_on:"),
-         ("pages/about.py", "About", ":material/info:"))
+PAGES = (("app.py", "Map", ":material/map:"), ("pages/data.py", "Data", ":material/table:"),
+         ("pages/places.py", "Places", ":material/location_on:"), ("pages/about.py", "About", ":material/info:"))
 
 
 def prepare_page(title: str) -> None:
@@ -180,3 +181,19 @@ def show_link_notices() -> None:
             if st.button("Dismiss", key="dismiss-link-notices"):
                 st.session_state["link_notices"] = []
                 st.rerun()
+
+
+def describe_view(view: ViewState) -> str:
+    """The active filters in a line, for pages that apply them without showing the widgets."""
+    parts = []
+    if view.date_from or view.date_to:
+        parts.append(f"dates {view.date_from or '…'} to {view.date_to or '…'}")
+    if view.timeline and view.moment:
+        parts.append(f"timeline {view.step} of {view.moment}")
+    if view.countries:
+        parts.append("countries " + ", ".join(view.countries))
+    if tuple(view.kinds) != KINDS:
+        parts.append("kinds " + (", ".join(view.kinds) or "none"))
+    if view.query:
+        parts.append(f"search “{view.query}”")
+    return "Filters: " + ("; ".join(parts) if parts else "none") + " (change them on the Map page)."

@@ -87,6 +87,11 @@ def located_count(page) -> int:
     return shown
 
 
+def current_url(page) -> str:
+    """The address bar as the page has it (``page.url`` can lag behind pushState)."""
+    return page.evaluate("location.href")
+
+
 def search(page, text: str) -> None:
     box = page.get_by_label("Search")
     box.fill(text)
@@ -251,8 +256,9 @@ def test_a_shared_link_reopens_the_view_in_a_fresh_browser(start_app, browser, p
     wait_until(lambda: record_count(page)[0] == 3, what="filtered")
     click_record(page, "aras-joint-2024")
     wait_until(lambda: details_title(page) == "Aras Joint Exercise", what="record open")
-    wait_until(lambda: "record=aras-joint-2024" in page.url and "q=Aras" in page.url, what="state in the URL")
-    link = page.url
+    wait_until(lambda: "record=aras-joint-2024" in current_url(page) and "q=Aras" in current_url(page),
+               what="state in the URL")
+    link = current_url(page)
 
     other = browser.new_context(viewport={"width": 1500, "height": 1100})
     try:
@@ -268,3 +274,34 @@ def test_a_shared_link_reopens_the_view_in_a_fresh_browser(start_app, browser, p
         screenshot(fresh, tmp_path, "shared-link.png")
     finally:
         other.close()
+
+
+def test_exports_download_and_parse_back_to_the_filtered_records(start_app, page, tmp_path):
+    import json as _json
+
+    from conftest import SEED
+    from frontier_atlas.export import records_from_csv, records_from_geojson
+    from frontier_atlas.loader import load_dataset
+
+    app = start_app()
+    open_app(page, app.url)
+    search(page, "Aras")
+    wait_until(lambda: "q=Aras" in current_url(page), what="filter in the URL")
+    page.get_by_role("link", name="Data").click()
+    page.get_by_text("3 of 9 records").wait_for()
+    ds = load_dataset(SEED)
+    expected = {r: ds.records[r].model_dump() for r in ("aras-2025", "aras-joint-2024", "aras-2025-entry")}
+    files = {}
+    for label in ("CSV", "GeoJSON", "KML"):
+        with page.expect_download() as info:
+            page.get_by_role("button", name=label, exact=True).click()
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        files[label] = path.read_text(encoding="utf-8")
+    assert {r.id: r.model_dump() for r in records_from_csv(files["CSV"])} == expected
+    assert {r.id: r.model_dump() for r in records_from_geojson(files["GeoJSON"])} == expected
+    assert files["KML"].count("<Placemark") == 3
+    assert _json.loads(files["GeoJSON"])["type"] == "FeatureCollection"
+    # the view survived the page change
+    wait_until(lambda: "q=Aras" in current_url(page), what="view kept in the URL on the Data page")
+    screenshot(page, tmp_path, "data.png")
