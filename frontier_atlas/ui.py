@@ -60,6 +60,7 @@ def reload_atlas() -> None:
 
 
 PAGES = (("app.py", "Map", ":material/map:"), ("pages/data.py", "Data", ":material/table:"),
+         ("pages/sources.py", "Sources", ":material/menu_book:"),
          ("pages/places.py", "Places", ":material/location_on:"), ("pages/about.py", "About", ":material/info:"))
 
 
@@ -104,6 +105,7 @@ def details_panel(atlas: Atlas, rid: str) -> None:
         for label, text in d.fields:
             st.markdown(f"**{md_text(label)}:** {md_text(text)}")
         st.markdown("**Sources**")
+        view = st.session_state.get("view")
         for src in d.sources:
             title = md_text(src["title"])
             url = safe_url(src["url"])
@@ -111,6 +113,8 @@ def details_panel(atlas: Atlas, rid: str) -> None:
                 title = f"[{title}]({url.replace('(', '%28').replace(')', '%29')})"
             st.markdown(f"- {md_text(src['publisher'])}, “{title}”, {md_text(src['published'])} "
                         f"({md_text(src['type'])})")
+            st.page_link("pages/sources.py", label="every record citing it", icon=":material/menu_book:",
+                         query_params={**(to_query(view) if view else {}), "source": src["id"]})
         if d.linked:
             st.markdown("**Linked records**")
             for role, target, name in d.linked:

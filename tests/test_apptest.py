@@ -81,3 +81,16 @@ def test_timeline_walks_through_five_years_of_the_curated_data(monkeypatch, tmp_
     # every year from 2020 to 2025 has something under way beside the standing features
     assert all(n > standing for n in under_way.values()), (standing, under_way)
     assert len(set(under_way.values())) >= 3, under_way
+
+
+def test_sources_page_opens_a_source_and_its_records():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.query_params["source"] = "mehrnews-2024-11-25"
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception
+    opened = [e for e in at.expander if "Mehr News" in e.label]
+    assert len(opened) == 1
+    buttons = [b.label for b in opened[0].button]
+    assert any("Aras Joint Exercise" in label for label in buttons)
+    at.text_input(key="source-find").input("Iran International").run()
+    assert [e.label for e in at.expander][0].startswith("Iran International")

@@ -17,6 +17,12 @@ pytestmark = pytest.mark.browser
 MAP_IFRAME = "iframe[title*='streamlit_folium']"
 
 
+def map_frame(page):
+    """The map's iframe. While Streamlit swaps a rebuilt map in, the old one can linger
+    for a moment; the newest is the last."""
+    return page.frame_locator(MAP_IFRAME).last
+
+
 def screenshot(page, tmp_path: Path, name: str) -> Path:
     path = tmp_path / name
     page.screenshot(path=path, full_page=True)
@@ -35,7 +41,7 @@ def record_count(page) -> tuple[int, int]:
 
 def drawn_records(page) -> int:
     """Clickable record shapes on the map, counting each cluster's members."""
-    frame = page.frame_locator(MAP_IFRAME)
+    frame = map_frame(page)
     singles = frame.locator(".fa-record").count()
     clustered = sum(int(t) for t in frame.locator(".marker-cluster span").all_inner_texts())
     return singles + clustered
@@ -74,8 +80,8 @@ def wait_until(predicate, timeout: float = 30.0, what: str = "condition"):
 
 def open_app(page, url: str) -> None:
     page.goto(url)
-    page.frame_locator(MAP_IFRAME).locator(".leaflet-container").wait_for()
-    page.frame_locator(MAP_IFRAME).locator(".fa-record").first.wait_for(state="attached")
+    map_frame(page).locator(".leaflet-container").wait_for()
+    map_frame(page).locator(".fa-record").first.wait_for(state="attached")
 
 
 def located_count(page) -> int:
@@ -104,8 +110,8 @@ def details_title(page) -> str:
 
 def click_record(page, rid: str) -> None:
     # Playwright misplaces clicks inside an iframe that is scrolled half out of view
-    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
-    page.frame_locator(MAP_IFRAME).locator(f"[data-record='{rid}']").click()
+    page.locator(MAP_IFRAME).last.scroll_into_view_if_needed()
+    map_frame(page).locator(f"[data-record='{rid}']").click()
 
 
 def test_map_filters_click_details_offline(start_app, page, tmp_path):
@@ -117,7 +123,7 @@ def test_map_filters_click_details_offline(start_app, page, tmp_path):
     # every located record is drawn once: markers, clusters' members, polygon, line
     wait_until(lambda: drawn_records(page) == located_count(page), what="all records drawn")
     # the offline base layer drew country outlines from our own origin
-    wait_until(lambda: page.frame_locator(MAP_IFRAME).locator("path:not(.leaflet-interactive)").count() > 50,
+    wait_until(lambda: map_frame(page).locator("path:not(.leaflet-interactive)").count() > 50,
                what="offline country outlines")
 
     search(page, "Aras")
@@ -164,9 +170,9 @@ def test_payloads_show_as_text(start_app, data_copy, page, tmp_path):
     # the payload record alone, found by a plain word of its description
     search(page, "bold")
     wait_until(lambda: record_count(page)[0] == 1, what="payload record alone")
-    marker = page.frame_locator(MAP_IFRAME).locator("[data-record='aras-2025']")
+    marker = map_frame(page).locator("[data-record='aras-2025']")
     marker.hover()
-    tooltip = page.frame_locator(MAP_IFRAME).locator(".leaflet-tooltip")
+    tooltip = map_frame(page).locator(".leaflet-tooltip")
     wait_until(lambda: "<script>" in tooltip.inner_text(), what="tooltip shows the payload as text")
     marker.click()
     wait_until(lambda: "<script>window.__xss=1</script>" in details_title(page), what="title as text")
@@ -197,7 +203,9 @@ def test_timeline_plays_and_pauses(start_app, page, tmp_path):
     open_app(page, app.url)
     page.get_by_text("Show what was under way at a moment").click()
     wait_until(lambda: "under way 1–31 January 1991" in moment_line(page), what="timeline on")
+    wait_until(lambda: "timeline=month" in current_url(page) and "map=" in current_url(page), what="settled")
     page.get_by_role("button", name="Play").click()
+    wait_until(lambda: page.get_by_role("button", name="Pause").count() == 1, what="playing")
     wait_until(lambda: "March 1991" in moment_line(page), timeout=20, what="two steps played")
     page.get_by_role("button", name="Pause").click()
     time.sleep(1.5)
@@ -221,7 +229,7 @@ def test_places_page_shows_every_place_on_its_map(start_app, page, tmp_path):
     app = start_app()
     page.goto(app.url + "/places")
     page.get_by_role("heading", name="Places").wait_for()
-    frame = page.frame_locator(MAP_IFRAME)
+    frame = map_frame(page)
     frame.locator(".fa-place").first.wait_for(state="attached")
     # one row per place name in the table, one circle per located name on the map
     wait_until(lambda: frame.locator(".fa-place").count() == 5, what="5 places drawn")
@@ -236,15 +244,15 @@ def test_curated_data_opens_on_the_region_with_every_kind(start_app, page, tmp_p
 
     app = start_app(DATA)
     open_app(page, app.url)
-    frame = page.frame_locator(MAP_IFRAME)
+    frame = map_frame(page)
     # far-away records (a summit in Washington) are on the map but outside the opening view
     wait_until(lambda: layer_records(page) == located_count(page), what="all records on the map")
     for kind in ("exercise", "crossing", "event"):
         assert frame.locator(f".fa-kind-{kind}").count() + frame.locator(".marker-cluster").count() > 0
     assert frame.locator("path.fa-region").count() >= 6
     assert frame.locator("path.fa-movement").count() >= 1
-    map_frame = next(f for f in page.frames if f != page.main_frame)
-    lat, lng = map_frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    leaflet_frame = next(f for f in page.frames if f != page.main_frame)
+    lat, lng = leaflet_frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
     assert 36 < lat < 45 and 38 < lng < 52, (lat, lng)
     screenshot(page, tmp_path, "curated-map.png")
 
