@@ -60,6 +60,7 @@ def reload_atlas() -> None:
 
 
 PAGES = (("app.py", "Map", ":material/map:"), ("pages/data.py", "Data", ":material/table:"),
+         ("pages/timeline.py", "Timeline", ":material/timeline:"),
          ("pages/sources.py", "Sources", ":material/menu_book:"),
          ("pages/places.py", "Places", ":material/location_on:"), ("pages/about.py", "About", ":material/info:"))
 

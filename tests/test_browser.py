@@ -313,3 +313,29 @@ def test_exports_download_and_parse_back_to_the_filtered_records(start_app, page
     # the view survived the page change
     wait_until(lambda: "q=Aras" in current_url(page), what="view kept in the URL on the Data page")
     screenshot(page, tmp_path, "data.png")
+
+
+def test_brushing_the_timeline_sets_the_maps_date_filter(start_app, page, tmp_path):
+    app = start_app()
+    open_app(page, app.url)
+    assert record_count(page) == (9, 9)
+    page.get_by_role("link", name="Timeline").click()
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.wait_for()
+    box = wait_until(lambda: chart.bounding_box(), what="chart laid out")
+    time.sleep(1)
+    y = box["y"] + box["height"] * 0.55
+    # drag across the right tenth of the axis: the last few months of the data
+    page.mouse.move(box["x"] + box["width"] * 0.90, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.995, y, steps=12)
+    page.mouse.up()
+    line = page.get_by_text(re.compile(r"records in .*\(brushed\)")).first
+    wait_until(lambda: line.count() and "brushed" in line.inner_text(), what="brush applied")
+    brushed = int(line.inner_text().split(" of ")[0])
+    assert brushed < 9
+    wait_until(lambda: "from=" in current_url(page) and "to=" in current_url(page), what="dates in URL")
+    screenshot(page, tmp_path, "timeline-brushed.png")
+    page.get_by_role("link", name="Map").click()
+    wait_until(lambda: record_count(page)[0] == brushed, what="map count follows the brush")
+    wait_until(lambda: drawn_records(page) == located_count(page), what="map drawn for the brushed dates")
