@@ -44,6 +44,16 @@ st.markdown(
     "the details panel. Movements are straight schematic lines, not routes."
 )
 
+st.header("Limits")
+st.markdown(
+    "- Coverage starts from 2020 for exercises; earlier events appear where they explain a region.\n"
+    "- Positions are as precise as the sources and our offline gazetteers allow; ranges, bases and "
+    "sea areas are listed as reported but not mapped, and some records have no position at all.\n"
+    "- Region outlines are approximations drawn around known settlements, not borders.\n"
+    "- Statuses of crossings are as of the date of the report cited, which may be old.\n"
+    "- Where sources disagree, both versions are kept and attributed in the record."
+)
+
 st.header("How to cite")
 st.markdown(
     "Cite the original sources listed in each record's details panel. To cite the "
