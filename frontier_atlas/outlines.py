@@ -9,10 +9,27 @@ a region is, and says plainly that this is what it is.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from frontier_atlas.geocode import Position
+if TYPE_CHECKING:
+    from frontier_atlas.geocode import Position
+
 
 KM_PER_DEGREE = 111.32
+
+
+def ring_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """(area, x, y) of a polygon ring by the shoelace formula; x, y is the area centroid."""
+    a = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        c = x0 * y1 - x1 * y0
+        a += c
+        cx += (x0 + x1) * c
+        cy += (y0 + y1) * c
+    a /= 2
+    if a == 0:
+        return 0.0, ring[0][0], ring[0][1]
+    return abs(a), cx / (6 * a), cy / (6 * a)
 
 
 def _circle(lat: float, lon: float, radius_km: float, steps: int = 16) -> list[tuple[float, float]]:
@@ -52,7 +69,7 @@ def padded_hull(points: list[tuple[float, float]], pad_km: float) -> list[tuple[
     return ring + ring[:1]
 
 
-def approximate_outline(region_id: str, named: list[tuple[str, Position]], pad_km: float,
+def approximate_outline(region_id: str, named: list[tuple[str, "Position"]], pad_km: float,
                         note: str = "") -> dict:
     """A GeoJSON Feature for a region, with a precision note naming its points."""
     names = ", ".join(f"{name} ({pos.matched}, {pos.provider})" for name, pos in named)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from frontier_atlas.geocode import GeocoderChain, Position
 from frontier_atlas.loader import Dataset
 from frontier_atlas.models import Record
-from frontier_atlas.outlines import approximate_outline
+from frontier_atlas.outlines import approximate_outline, ring_centroid
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,9 @@ def locate_record(rec: Record, ds: Dataset, geocoder: GeocoderChain) -> Located:
 
 def outline_centre(outline: dict) -> Position:
     """The area-weighted centre of an outline's largest polygon, at region precision."""
-    from frontier_atlas.geocode.countries import _area_centroid
-
     geometry = outline["geometry"]
     polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    _, lon, lat = max(_area_centroid([tuple(p) for p in poly[0]]) for poly in polys)
+    _, lon, lat = max(ring_centroid([tuple(p) for p in poly[0]]) for poly in polys)
     props = outline.get("properties") or {}
     return Position(round(lat, 5), round(lon, 5), "region", "outline", props.get("region_id", ""), None,
                     f"centre of the region's outline ({props.get('precision', 'approximate')})",

@@ -18,6 +18,7 @@ from geopy.geocoders.base import Geocoder
 from frontier_atlas.assets import VENDOR_DIR
 from frontier_atlas.geocode.names import normalise
 from frontier_atlas.geocode.result import Position
+from frontier_atlas.outlines import ring_centroid
 
 WORLD_ATLAS = VENDOR_DIR / "world-atlas" / "countries-50m.json"
 
@@ -55,19 +56,6 @@ def decode_topojson(topology: dict, object_name: str) -> list[tuple[dict, list[l
     return result
 
 
-def _area_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
-    a = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
-        c = x0 * y1 - x1 * y0
-        a += c
-        cx += (x0 + x1) * c
-        cy += (y0 + y1) * c
-    a /= 2
-    if a == 0:
-        return 0.0, ring[0][0], ring[0][1]
-    return abs(a), cx / (6 * a), cy / (6 * a)
-
-
 @lru_cache(maxsize=2)
 def country_index(path: Path = WORLD_ATLAS) -> dict[str, Position]:
     """Normalised country name (and ISO names) -> a country-precision position."""
@@ -77,7 +65,7 @@ def country_index(path: Path = WORLD_ATLAS) -> dict[str, Position]:
     index: dict[str, Position] = {}
     for props, polys in decode_topojson(topology, "countries"):
         country = pycountry.countries.get(numeric=str(props.get("id") or "").zfill(3))
-        largest = max((_area_centroid(poly[0]) for poly in polys if poly and poly[0]), default=None)
+        largest = max((ring_centroid(poly[0]) for poly in polys if poly and poly[0]), default=None)
         if largest is None:
             continue
         _, lon, lat = largest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from functools import lru_cache
 
 from geopy.geocoders.base import Geocoder
@@ -64,8 +65,6 @@ class CuratedGazetteer(Geocoder):
 
 
 def _with_candidates(pos: Position, others: list[Position]) -> Position:
-    from dataclasses import replace
-
     return replace(pos, candidates=tuple(replace(o, candidates=()) for o in others))
 
 
@@ -106,9 +105,6 @@ class GeoNamesGazetteer(Geocoder):
     region's name is the wrong answer, not an approximate one.
     """
 
-    def __init__(self):
-        super().__init__()
-
     def geocode(self, query: str, exactly_one: bool = True, country: str | None = None, **_):
         core, kind = split_qualifier(query)
         if kind in ("region", "river"):
@@ -127,10 +123,7 @@ class GeoNamesGazetteer(Geocoder):
         precision = "district" if kind == "district" else "town"
         positions = [self._position(tier, city, precision, kind) for tier, city in ranked[:5]]
         confidence = _confidence(ranked, want)
-        best = positions[0]
-        from dataclasses import replace
-
-        best = replace(best, confidence=confidence)
+        best = replace(positions[0], confidence=confidence)
         if confidence < 0.9 and len(positions) > 1:
             best = _with_candidates(best, positions[1:])
         return best.as_location() if exactly_one else [p.as_location() for p in [best, *positions[1:]]]
