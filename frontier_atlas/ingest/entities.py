@@ -1,0 +1,138 @@
+"""Places, countries and forces named in a report, each with the span it came from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pycountry
+
+from frontier_atlas.geocode import GeocoderChain, Position, normalise
+from frontier_atlas.geocode.countries import country_index
+
+# words after a name that say what kind of place it is (longest first)
+CUES = (
+    ("land border crossing", "crossing"), ("border crossing", "crossing"), ("border checkpoint", "crossing"),
+    ("crossing", "crossing"), ("checkpoint", "crossing"), ("province", "region"), ("region", "region"),
+    ("district", "district"), ("river", "river"),
+)
+TITLES = {"general", "gen", "brigadier", "commander", "president", "minister", "mr", "ms", "dr", "admiral",
+          "colonel", "captain", "spokesman", "spokesperson"}
+DEMONYMS = {
+    "iranian": "IRN", "irgc": "IRN", "azerbaijani": "AZE", "azeri": "AZE", "armenian": "ARM",
+    "turkish": "TUR", "georgian": "GEO", "russian": "RUS", "american": "USA", "pakistani": "PAK",
+    "kazakh": "KAZ", "chinese": "CHN",
+}
+FORCE = re.compile(
+    r"\b(?:IRGC|Islamic Revolution(?:ary)? Guards? Corps(?:\s*\(IRGC\))?)"
+    r"(?:\s+Ground\s+Forces?|\s+Navy|\s+Aerospace Force)?"
+    r"|\b(?:Iranian|Azerbaijani|Armenian|Turkish|Georgian|Russian|Pakistani)\s+(?:Army|Navy|Air Force|"
+    r"[Ss]pecial [Ff]orces|[Aa]rmed [Ff]orces|[Bb]order [Gg]uards?)"
+)
+_WORD = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'\-]*")
+
+
+@dataclass(frozen=True)
+class PlaceFound:
+    name: str  # as written, without the cue words
+    span: tuple[int, int]
+    kind: str | None  # from the cue words, or "country"
+    query: str  # what was asked of the geocoder
+    position: Position | None
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class CountryFound:
+    code: str  # ISO alpha-3
+    span: tuple[int, int]
+    text: str
+    paragraph: int
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    from frontier_atlas.ingest.dates import _paragraphs
+
+    return _paragraphs(text)
+
+
+def _paragraph_of(pos: int, paragraphs: list[tuple[int, int]]) -> int:
+    return next((i for i, (a, b) in enumerate(paragraphs) if a <= pos < b), 0)
+
+
+def _quoted(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"“[^”]*”|\"[^\"]*\"", text)]
+
+
+def find_countries(text: str) -> list[CountryFound]:
+    """Countries named ("Iran", "Iran's") or implied by a demonym or force ("Azerbaijani", "IRGC")."""
+    paragraphs = paragraph_spans(text)
+    index = country_index()
+    out = []
+    for m in _WORD.finditer(text):
+        word = re.sub(r"[’']s$", "", m.group())
+        code = DEMONYMS.get(word.lower())
+        if code is None:
+            pos = index.get(normalise(word))
+            country = pycountry.countries.get(alpha_2=pos.country) if pos and pos.country else None
+            code = country.alpha_3 if country else None
+        if code:
+            out.append(CountryFound(code, m.span(), m.group(), _paragraph_of(m.start(), paragraphs)))
+    return out
+
+
+def find_forces(text: str) -> list[tuple[str, tuple[int, int]]]:
+    return [(m.group(), m.span()) for m in FORCE.finditer(text)]
+
+
+def is_dateline(text: str, place: PlaceFound) -> bool:
+    """"TEHRAN –" at the head of a report: where it was filed, not where things happened."""
+    start, end = place.span
+    head = text[:start].strip() == "" and text[start:end].isupper()
+    return head and text[end:end + 3].strip().startswith(("–", "-", "—", "("))
+
+
+def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4) -> list[PlaceFound]:
+    """Place names, matched longest first against the gazetteers, kinds read from the words
+    after them. Town names are kept only in countries the report itself names, so a name
+    in a title or a codename ("Aras 2025" is quoted) does not become a town elsewhere."""
+    paragraphs = paragraph_spans(text)
+    quoted = _quoted(text)
+    mentioned = {pycountry.countries.get(alpha_3=c.code).alpha_2 for c in find_countries(text)}
+    words = list(_WORD.finditer(text))
+    out: list[PlaceFound] = []
+    i = 0
+    while i < len(words):
+        first = words[i]
+        prev = text[max(0, first.start() - 20):first.start()].split()
+        if any(a <= first.start() < b for a, b in quoted) or (prev and prev[-1].rstrip(".").lower() in TITLES):
+            i += 1
+            continue
+        hit = None
+        for n in range(min(max_words, len(words) - i), 0, -1):
+            group = words[i:i + n]
+            if any(text[a.end():b.start()] not in (" ", "-") for a, b in zip(group, group[1:])):
+                continue
+            start, end = group[0].start(), group[-1].end()
+            name = re.sub(r"[’']s$", "", text[start:end])
+            if len(name) < 3:
+                continue
+            after = normalise(text[end:end + 40])
+            cue = next(((w, k) for w, k in CUES if after.startswith(w)), None)
+            query = f"{name} {cue[0]}" if cue else name
+            paragraph = _paragraph_of(start, paragraphs)
+            pos = geocoder.locate(query) or (geocoder.locate(name) if cue else None)
+            if pos is None:
+                continue
+            if pos.provider == "GeoNames" and pos.country not in mentioned:
+                continue  # a town in a country the report never names: most likely a false match
+            kind = "country" if pos.precision == "country" else (cue[1] if cue else None)
+            span_end = end + (len(text[end:]) - len(text[end:].lstrip())) + len(cue[0]) if cue else end
+            hit = (n, PlaceFound(name, (start, span_end if cue else end), kind, query, pos, paragraph))
+            break
+        if hit:
+            out.append(hit[1])
+            i += hit[0]
+        else:
+            i += 1
+    return out
