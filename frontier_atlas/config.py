@@ -54,3 +54,8 @@ def geocode_cache_path() -> Path:
 def overrides_path() -> Path:
     """Pinned places (the Places page writes here): ``data/place_overrides.csv`` by default."""
     return Path(os.environ.get("FRONTIER_ATLAS_OVERRIDES", data_dir() / "place_overrides.csv"))
+
+
+def user_records_path() -> Path:
+    """SQLite file of records users added from articles (never the curated files)."""
+    return Path(os.environ.get("FRONTIER_ATLAS_USER_RECORDS", user_dir() / "user-records.sqlite3"))

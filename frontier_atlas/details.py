@@ -95,6 +95,13 @@ def record_details(rid: str, ds: Dataset, located: dict[str, Located]) -> Detail
     if rec.description:
         add(("Description", rec.description))
     add(("Verification", rec.verification + (f": {rec.verification_note}" if rec.verification_note else "")))
+    if rid in ds.user:
+        from datetime import datetime, timezone
+
+        prov = ds.user[rid]
+        when = datetime.fromtimestamp(prov["created"], tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        add(("User-added", f"entered by {prov['entered_by']} on {when} from an article "
+                           f"(SHA-256 {str(prov.get('article_sha256'))[:12]}…); not curated"))
     for sid in rec.source_ids:
         src = ds.sources[sid]
         d.sources.append({"id": sid, "publisher": src.publisher, "title": src.title,

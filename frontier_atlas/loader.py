@@ -68,6 +68,8 @@ class Dataset:
     issues: list[LoadIssue] = field(default_factory=list)
     # record id -> (file, row), so later checks can point at the row
     origin: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # records users added from articles: id -> provenance (see userdata.py)
+    user: dict[str, dict] = field(default_factory=dict)
 
 
 def _rows(path: Path, issues: list[LoadIssue]) -> Iterator[tuple[int, dict[str, str]]]:

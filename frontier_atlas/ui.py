@@ -21,6 +21,7 @@ from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.geocode.factory import build_geocoder
 from frontier_atlas.loader import Dataset, load_dataset
 from frontier_atlas.positions import Located, locate_all
+from frontier_atlas.userdata import UserStore, merge_into
 from frontier_atlas.models import KINDS
 from frontier_atlas.state import ViewState, from_query, to_query
 
@@ -42,6 +43,8 @@ def _data_signature(folder: Path) -> tuple:
 @st.cache_resource(show_spinner="Loading data…")
 def _load(folder: str, signature: tuple) -> Atlas:
     ds = load_dataset(Path(folder), config.overrides_path())
+    store = UserStore(config.user_records_path())
+    merge_into(ds, store)
     geocoder = build_geocoder(ds.places, ds.overrides)
     located = locate_all(ds, geocoder)
     return Atlas(ds, located, records_frame(ds, located), geocoder)
@@ -49,8 +52,9 @@ def _load(folder: str, signature: tuple) -> Atlas:
 
 def load_atlas() -> Atlas:
     folder = config.data_dir()
-    overrides = config.overrides_path()
-    signature = _data_signature(folder) + (overrides.stat().st_mtime_ns if overrides.exists() else 0,)
+    extra = [config.overrides_path(), config.user_records_path()]
+    extra.append(extra[-1].with_name(extra[-1].name + "-wal"))
+    signature = _data_signature(folder) + tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in extra)
     return _load(str(folder), signature)
 
 
@@ -60,6 +64,7 @@ def reload_atlas() -> None:
 
 
 PAGES = (("app.py", "Map", ":material/map:"), ("pages/data.py", "Data", ":material/table:"),
+         ("pages/add_article.py", "Add from article", ":material/post_add:"),
          ("pages/timeline.py", "Timeline", ":material/timeline:"),
          ("pages/sources.py", "Sources", ":material/menu_book:"),
          ("pages/places.py", "Places", ":material/location_on:"), ("pages/about.py", "About", ":material/info:"))
