@@ -55,7 +55,43 @@ result = state.get("extraction")
 if state.get("saved"):
     st.success(md_text(f"Saved {len(state['saved'])} record(s): " + ", ".join(state["saved"])
                        + ". They are on the map now."))
+
+
+def your_records() -> None:
+    """The user's own records: edit a field or delete one; the curated data is never touched."""
+    mine = [rid for rid in atlas.ds.user]
+    st.subheader(f"Your records ({len(mine)})")
+    if not mine:
+        st.caption("None yet.")
+        return
+    store = UserStore(config.user_records_path())
+    for rid in mine:
+        rec = atlas.ds.records[rid]
+        with st.expander(md_text(f"{KIND_LABELS[rec.kind]}: {rec.name}"), expanded=False):
+            data = {k: v for k, v in rec.model_dump().items() if k not in ("id", "kind", "source_ids")}
+            rows = [{"field": k, "value": "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else str(v))}
+                    for k, v in data.items()]
+            table = st.data_editor(pd.DataFrame(rows, columns=["field", "value"]), key=f"edit-{rid}",
+                                   hide_index=True, disabled=["field"], width="stretch")
+            c1, c2 = st.columns(2)
+            if c1.button("Save changes", key=f"save-{rid}"):
+                fields = {r["field"]: r["value"] for r in table.to_dict("records")}
+                try:
+                    store.update(draft_record(rec.kind, fields, rid, rec.source_ids[0]))
+                except ValidationError as exc:
+                    for e in exc.errors():
+                        st.error(md_text(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"))
+                else:
+                    reload_atlas()
+                    st.rerun()
+            if c2.button("Delete", key=f"delete-{rid}", type="secondary"):
+                store.delete(rid)
+                reload_atlas()
+                st.rerun()
+
+
 if result is None:
+    your_records()
     st.stop()
 
 # ---- the article with what was found marked
@@ -137,3 +173,5 @@ if st.button("Confirm and save", type="primary", key="confirm"):
         state.pop("extraction", None)
         reload_atlas()
         st.rerun()
+
+your_records()

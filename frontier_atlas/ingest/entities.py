@@ -119,6 +119,10 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4) -> list[
                 continue
             after = normalise(text[end:end + 40])
             cue = next(((w, k) for w, k in CUES if after.startswith(w)), None)
+            nxt = words[i + n] if i + n < len(words) else None
+            if (not cue and nxt is not None and text[end:nxt.start()] == " "
+                    and not re.search(r"[’']s$", group[-1].group())):
+                continue  # "Baghanis" in "Baghanis Ayrim": part of a longer name we do not know
             query = f"{name} {cue[0]}" if cue else name
             paragraph = _paragraph_of(start, paragraphs)
             pos = geocoder.locate(query) or (geocoder.locate(name) if cue else None)
