@@ -140,6 +140,13 @@ if not places.empty:
     st.markdown("**Where the places were found** (check the candidates before saving)")
     st_folium(build_places_map(places, height=320), key="article-map", height=320,
               use_container_width=True, returned_objects=[])
+    for p in result.places:
+        if p.position is not None and p.position.candidates:
+            others = "; ".join(f"{c.matched} ({c.country or '?'}) {c.lat:.3f}, {c.lon:.3f}"
+                               for c in p.position.candidates)
+            st.warning(md_text(f"{p.name}: took {p.position.matched} ({p.position.country}), "
+                               f"confidence {p.position.confidence:.2f}; other candidates: {others}. "
+                               "Edit the draft's places (for example Julfa|AZE) or pin one on the Places page."))
 
 if st.button("Confirm and save", type="primary", key="confirm"):
     problems = []

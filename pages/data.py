@@ -37,6 +37,7 @@ for rid in ids:
         "position": f"{point.precision} ({point.provider})" if point else "",
         "verification": rec.verification,
         "sources": len(rec.source_ids),
+        "origin": "user-added" if rid in ds.user else "curated",
         "id": rid,
     })
 st.dataframe(rows, hide_index=True, width="stretch", key="data-table",

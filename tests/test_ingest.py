@@ -92,3 +92,12 @@ def test_uploads(tmp_path: Path):
         read_upload("a.pdf", b"%PDF")
     with pytest.raises(UploadError, match="over the limit"):
         read_upload("a.txt", b"x" * 11, max_bytes=10)
+
+
+def test_a_country_named_before_a_place_chooses_between_homonyms():
+    geo = GeocoderChain(load_dataset(SEED).places)
+    from frontier_atlas.ingest.entities import find_places
+
+    text = "Troops crossed at Iran’s Julfa while observers watched from Azerbaijan’s Julfa."
+    found = [(p.name, p.position.country) for p in find_places(text, geo)]
+    assert ("Julfa", "IR") in found and ("Julfa", "AZ") in found

@@ -98,7 +98,8 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4) -> list[
     in a title or a codename ("Aras 2025" is quoted) does not become a town elsewhere."""
     paragraphs = paragraph_spans(text)
     quoted = _quoted(text)
-    mentioned = {pycountry.countries.get(alpha_3=c.code).alpha_2 for c in find_countries(text)}
+    countries = find_countries(text)
+    mentioned = {pycountry.countries.get(alpha_3=c.code).alpha_2 for c in countries}
     words = list(_WORD.finditer(text))
     out: list[PlaceFound] = []
     i = 0
@@ -125,7 +126,14 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4) -> list[
                 continue  # "Baghanis" in "Baghanis Ayrim": part of a longer name we do not know
             query = f"{name} {cue[0]}" if cue else name
             paragraph = _paragraph_of(start, paragraphs)
-            pos = geocoder.locate(query) or (geocoder.locate(name) if cue else None)
+            # the country named just before ("Iran's Ardabil Province") chooses between homonyms
+            near = [c for c in countries if c.paragraph == paragraph and 0 <= start - c.span[1] <= 40]
+            hint = near[-1].code if near else None
+            pos = None
+            for q in dict.fromkeys([query, name] if cue else [query]):
+                pos = (geocoder.locate(q, hint) if hint else None) or geocoder.locate(q)
+                if pos is not None:
+                    break
             if pos is None:
                 continue
             if pos.provider == "GeoNames" and pos.country not in mentioned:
