@@ -32,6 +32,10 @@ MODES = {
 }
 
 
+def _toggle_play() -> None:
+    st.session_state.playing = not st.session_state.get("playing", False)
+
+
 def map_page() -> None:
     """The map: filters in the sidebar, the map with its details panel beside it."""
     prepare_page("Map")
@@ -88,10 +92,8 @@ def map_page() -> None:
                 moment = step_window
             speed = st.select_slider("Speed (seconds per step)", [0.5, 1.0, 2.0, 3.0], value=1.0,
                                      key="speed")
-            if st.button("Pause" if state.playing else "Play", key="play",
-                         icon=":material/pause:" if state.playing else ":material/play_arrow:"):
-                state.playing = not state.playing
-                st.rerun()
+            st.button("Pause" if state.playing else "Play", key="play", on_click=_toggle_play,
+                      icon=":material/pause:" if state.playing else ":material/play_arrow:")
 
             if state.playing:
                 @st.fragment(run_every=speed)

@@ -204,8 +204,14 @@ def test_timeline_plays_and_pauses(start_app, page, tmp_path):
     page.get_by_text("Show what was under way at a moment").click()
     wait_until(lambda: "under way 1–31 January 1991" in moment_line(page), what="timeline on")
     wait_until(lambda: "timeline=month" in current_url(page) and "map=" in current_url(page), what="settled")
-    page.get_by_role("button", name="Play").click()
-    wait_until(lambda: page.get_by_role("button", name="Pause").count() == 1, what="playing")
+    def press_play() -> bool:
+        # a click that lands while the map is still settling may be lost: try again
+        if page.get_by_role("button", name="Pause").count() == 0:
+            page.get_by_role("button", name="Play").click(timeout=5000)
+            time.sleep(1.5)
+        return page.get_by_role("button", name="Pause").count() == 1
+
+    wait_until(press_play, what="playing")
     wait_until(lambda: "March 1991" in moment_line(page), timeout=20, what="two steps played")
     page.get_by_role("button", name="Pause").click()
     time.sleep(1.5)
