@@ -69,22 +69,21 @@ class UserStore:
         finally:
             con.close()
 
-    def update(self, record: Record) -> None:
+    def _execute(self, sql: str, params: tuple) -> None:
+        """One statement in its own transaction."""
         con = self._connect()
         try:
             with con:
-                con.execute("UPDATE records SET data = ?, updated = ? WHERE id = ?",
-                            (record.model_dump_json(), time.time(), record.id))
+                con.execute(sql, params)
         finally:
             con.close()
 
+    def update(self, record: Record) -> None:
+        self._execute("UPDATE records SET data = ?, updated = ? WHERE id = ?",
+                      (record.model_dump_json(), time.time(), record.id))
+
     def delete(self, record_id: str) -> None:
-        con = self._connect()
-        try:
-            with con:
-                con.execute("DELETE FROM records WHERE id = ?", (record_id,))
-        finally:
-            con.close()
+        self._execute("DELETE FROM records WHERE id = ?", (record_id,))
 
     def load(self) -> tuple[list[Record], list[Source], dict[str, dict]]:
         """Records, their sources, and each record's provenance."""

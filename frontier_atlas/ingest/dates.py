@@ -40,7 +40,8 @@ def _month(m: re.Match) -> int:
     return MONTHS[m.group("month").lower().rstrip(".")]
 
 
-def _quoted(text: str) -> list[tuple[int, int]]:
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans inside quotation marks: codenames and quotes, not dates or places of ours."""
     return [m.span() for m in re.finditer(r"“[^”]*”|\"[^\"]*\"", text)]
 
 
@@ -58,7 +59,8 @@ def _near_year(month: int, day: int, published: date, context: int | None) -> in
     return year
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: blocks separated by blank lines."""
     spans, start = [], 0
     for m in re.finditer(r"\n\s*\n", text):
         spans.append((start, m.start()))
@@ -70,13 +72,13 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 def find_dates(text: str, published: date) -> list[DateFound]:
     """Every date expression we can resolve, in text order."""
     found: list[DateFound] = []
-    quoted = _quoted(text)
+    quoted = quoted_spans(text)
     taken: list[tuple[int, int]] = []
 
     def free(a: int, b: int) -> bool:
         return not any(a < y and x < b for x, y in taken + quoted)
 
-    for pn, (p0, p1) in enumerate(_paragraphs(text)):
+    for pn, (p0, p1) in enumerate(paragraphs(text)):
         para = text[p0:p1]
         context: int | None = None
         last_year = re.search(r"\blast year\b", para, re.I)
@@ -119,20 +121,18 @@ def find_dates(text: str, published: date) -> list[DateFound]:
             add(m, date(published.year - 1, _month(m), 1), None, "month", "month of last year")
         for m in re.finditer(rf"\b{_M}\s+(?P<year>(?:19|20)\d{{2}})\b", para, re.I):
             add(m, date(int(m.group("year")), _month(m), 1), None, "month", "month year")
-        for m in re.finditer(rf"\b{_M}\s+(?P<day>\d{{1,2}})(?!\d|,?\s+\d{{4}})\b", para, re.I):
-            month, day = _month(m), int(m.group("day"))
-            try:
-                add(m, date(_near_year(month, day, published, context), month, day), None, "day",
-                    "month day, year from context" if context else "month day, year of publication")
-            except ValueError:
-                pass
-        for m in re.finditer(rf"\b(?P<day>\d{{1,2}})\s+{_M}(?!\s+\d)", para, re.I):
-            month, day = _month(m), int(m.group("day"))
-            try:
-                add(m, date(_near_year(month, day, published, context), month, day), None, "day",
-                    "day month, year from context" if context else "day month, year of publication")
-            except ValueError:
-                pass
+        no_year = (
+            (rf"\b{_M}\s+(?P<day>\d{{1,2}})(?!\d|,?\s+\d{{4}})\b", "month day"),
+            (rf"\b(?P<day>\d{{1,2}})\s+{_M}(?!\s+\d)", "day month"),
+        )
+        for pattern, order in no_year:
+            for m in re.finditer(pattern, para, re.I):
+                month, day = _month(m), int(m.group("day"))
+                try:
+                    add(m, date(_near_year(month, day, published, context), month, day), None, "day",
+                        f"{order}, year from context" if context else f"{order}, year of publication")
+                except ValueError:
+                    pass
         for m in re.finditer(rf"\bin\s+{_M}(?!\s+\d)", para, re.I):
             month = _month(m)
             year = context or (published.year if month <= published.month else published.year - 1)

@@ -9,6 +9,7 @@ import pycountry
 
 from frontier_atlas.geocode import GeocoderChain, Position, normalise
 from frontier_atlas.geocode.countries import country_index
+from frontier_atlas.ingest.dates import paragraphs, quoted_spans
 
 # words after a name that say what kind of place it is (longest first)
 CUES = (
@@ -50,18 +51,11 @@ class CountryFound:
     paragraph: int
 
 
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    from frontier_atlas.ingest.dates import _paragraphs
-
-    return _paragraphs(text)
+paragraph_spans = paragraphs
 
 
 def _paragraph_of(pos: int, paragraphs: list[tuple[int, int]]) -> int:
     return next((i for i, (a, b) in enumerate(paragraphs) if a <= pos < b), 0)
-
-
-def _quoted(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in re.finditer(r"“[^”]*”|\"[^\"]*\"", text)]
 
 
 def find_countries(text: str) -> list[CountryFound]:
@@ -97,7 +91,7 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4) -> list[
     after them. Town names are kept only in countries the report itself names, so a name
     in a title or a codename ("Aras 2025" is quoted) does not become a town elsewhere."""
     paragraphs = paragraph_spans(text)
-    quoted = _quoted(text)
+    quoted = quoted_spans(text)
     countries = find_countries(text)
     mentioned = {pycountry.countries.get(alpha_3=c.code).alpha_2 for c in countries}
     words = list(_WORD.finditer(text))
