@@ -14,6 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# property-based tests: the same examples on every CI run (no flaky red), more when searching
+settings.register_profile("ci", max_examples=120, deadline=None, derandomize=True, print_blob=True)
+settings.register_profile("wide", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"  # the curated dataset (tests/test_dataset.py checks all of it)

@@ -37,7 +37,9 @@ def normalise(name: str) -> str:
     """Fold case, diacritics and punctuation: "Bileh-Savar" == "Bīleh Savār"."""
     if name.isascii():  # the common case, and the hot path when indexing GeoNames
         return _PUNCT.sub(" ", name.lower()).strip()
-    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
+    # compatibility forms first ("𝐀" -> "A"), then case, then accents
+    folded = unicodedata.normalize("NFKD", name).casefold().translate(_FOLD)
+    decomposed = unicodedata.normalize("NFKD", folded)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _PUNCT.sub(" ", stripped).strip()
 
