@@ -15,7 +15,7 @@ import pandas as pd
 
 from frontier_atlas.geocode import GeocoderChain, Position, split_qualifier
 from frontier_atlas.loader import Dataset
-from frontier_atlas.positions import country_hint, place_queries_of
+from frontier_atlas.positions import movement_queries, place_queries_of
 from frontier_atlas.storage import atomic_write_text
 
 OVERRIDE_FIELDS = ["name", "aliases", "kind", "country", "lat", "lon", "precision", "how_found",
@@ -29,31 +29,31 @@ def place_queries(ds: Dataset) -> list[tuple[str, str | None]]:
         for query in place_queries_of(rec):
             seen.setdefault(query, None)
         if rec.kind == "movement":
-            hint = country_hint(rec)
-            for place, default in ((rec.from_place, hint), (rec.to_place, None)):
-                name, _, own = place.partition("|")
-                seen.setdefault((name.strip(), own.strip() or default), None)
+            for query in movement_queries(rec):
+                seen.setdefault(query, None)
     for point in ds.region_points:
         seen.setdefault((point.settlement, point.country), None)
     return list(seen)
 
 
+def position_row(name: str, hint: str | None, pos: Position | None) -> dict:
+    """One row of a places table (what ``build_places_map`` draws)."""
+    return {
+        "name": name, "country hint": hint or "",
+        "lat": pos.lat if pos else None, "lon": pos.lon if pos else None,
+        "provider": pos.provider if pos else "not found",
+        "precision": pos.precision if pos else "",
+        "confidence": pos.confidence if pos else None,
+        "matched": pos.matched if pos else "",
+        "how found": pos.how_found if pos else "",
+        "ambiguous": bool(pos and pos.ambiguous),
+        "candidates": len(pos.candidates) if pos else 0,
+    }
+
+
 def places_table(ds: Dataset, geocoder: GeocoderChain) -> pd.DataFrame:
-    rows = []
-    for name, hint in place_queries(ds):
-        pos = geocoder.locate(name, hint)
-        rows.append({
-            "name": name, "country hint": hint or "",
-            "lat": pos.lat if pos else None, "lon": pos.lon if pos else None,
-            "provider": pos.provider if pos else "not found",
-            "precision": pos.precision if pos else "",
-            "confidence": pos.confidence if pos else None,
-            "matched": pos.matched if pos else "",
-            "how found": pos.how_found if pos else "",
-            "ambiguous": bool(pos and pos.ambiguous),
-            "candidates": len(pos.candidates) if pos else 0,
-        })
-    return pd.DataFrame(rows)
+    return pd.DataFrame([position_row(name, hint, geocoder.locate(name, hint))
+                         for name, hint in place_queries(ds)])
 
 
 def pin_place(path: Path, name: str, chosen: Position) -> None:

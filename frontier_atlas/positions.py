@@ -46,11 +46,20 @@ def place_queries_of(rec: Record) -> list[tuple[str, str | None]]:
     default = country_hint(rec)
     out = []
     for i, place in enumerate(rec.places):
-        name, _, hint = place.partition("|")
-        if not hint and rec.kind == "crossing":
-            hint = (rec.country_a, rec.country_b)[i] if i < 2 else ""
-        out.append((name.strip(), hint.strip() or default))
+        side = (rec.country_a, rec.country_b)[i] if rec.kind == "crossing" and i < 2 else None
+        out.append(_split_hint(place, side or default))
     return out
+
+
+def movement_queries(rec: Record) -> tuple[tuple[str, str | None], tuple[str, str | None]]:
+    """(name, hint) of a movement's start and end; the start defaults to the record's hint."""
+    return _split_hint(rec.from_place, country_hint(rec)), _split_hint(rec.to_place, None)
+
+
+def _split_hint(place: str, default: str | None) -> tuple[str, str | None]:
+    """"Julfa|AZE" -> ("Julfa", "AZE"); a place without its own hint takes ``default``."""
+    name, _, hint = place.partition("|")
+    return name.strip(), hint.strip() or default
 
 
 def _from_source(rec: Record, ds: Dataset) -> Position | None:
@@ -81,10 +90,9 @@ def locate_record(rec: Record, ds: Dataset, geocoder: GeocoderChain) -> Located:
             point = outline_centre(outline)
     line = None
     if rec.kind == "movement":
-        from_name, _, from_hint = rec.from_place.partition("|")
-        to_name, _, to_hint = rec.to_place.partition("|")
-        start = geocoder.locate(from_name, from_hint or hint)
-        end = geocoder.locate(to_name, to_hint or None)
+        (from_name, from_hint), (to_name, to_hint) = movement_queries(rec)
+        start = geocoder.locate(from_name, from_hint)
+        end = geocoder.locate(to_name, to_hint)
         for name, pos in ((from_name, start), (to_name, end)):
             if pos is None:
                 unresolved.append(name)

@@ -16,7 +16,7 @@ from frontier_atlas import config
 from frontier_atlas.assets import missing_assets, use_local_assets
 from frontier_atlas.details import record_details
 from frontier_atlas.escaping import md_text, safe_url
-from frontier_atlas.filters import records_frame
+from frontier_atlas.filters import data_span, records_frame
 from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.geocode.factory import build_geocoder
 from frontier_atlas.loader import Dataset, load_dataset
@@ -169,8 +169,6 @@ def publish_view(view: ViewState) -> None:
 def shared_view(atlas: Atlas) -> ViewState:
     """For pages other than the map: the shared view, kept in the URL here too
     (Streamlit clears the query parameters when the page changes)."""
-    from frontier_atlas.filters import data_span
-
     state = st.session_state
     if "view" not in state:
         view = _link_view(atlas, data_span(atlas.frame))

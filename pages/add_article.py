@@ -17,6 +17,7 @@ from frontier_atlas.ingest.drafts import extract
 from frontier_atlas.ingest.reading import MAX_BYTES, UploadError, read_upload
 from frontier_atlas.mapview import build_places_map
 from frontier_atlas.models import KIND_LABELS, Source
+from frontier_atlas.places import position_row
 from frontier_atlas.ui import load_atlas, prepare_page, reload_atlas, shared_view
 from frontier_atlas.userdata import UserStore, draft_record, new_id
 
@@ -130,12 +131,9 @@ with col_drafts:
             if spans:
                 st.caption(md_text("from: " + result.text[spans[0][0]:spans[0][1]]))
 
-places = pd.DataFrame([{
-    "name": p.name, "country hint": "", "lat": p.position.lat, "lon": p.position.lon,
-    "provider": p.position.provider, "precision": p.position.precision,
-    "confidence": p.position.confidence, "matched": p.position.matched,
-    "how found": p.position.how_found, "ambiguous": p.position.ambiguous, "candidates": len(p.position.candidates),
-} for p in result.places if p.position and p.kind != "country"]).drop_duplicates("name")
+places = pd.DataFrame([position_row(p.name, None, p.position) for p in result.places
+                       if p.position and p.kind != "country"], columns=list(position_row("", None, None)))
+places = places.drop_duplicates("name")
 if not places.empty:
     st.markdown("**Where the places were found** (check the candidates before saving)")
     st_folium(build_places_map(places, height=320), key="article-map", height=320,
