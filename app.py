@@ -8,15 +8,22 @@ from datetime import timedelta
 import streamlit as st
 from streamlit_folium import st_folium
 
+from frontier_atlas.aggregate import Viewport
 from frontier_atlas.escaping import md_text
+from frontier_atlas.eventdetails import cell_breakdown
+from frontier_atlas.eventlayer import build_event_layer, clicked_token
 from frontier_atlas.filters import Filters, apply_filters, data_span, timeline_steps, window_label
 from frontier_atlas.formatting import format_dates
 from frontier_atlas.mapview import build_map, record_id_from_tooltip
 from frontier_atlas.models import KIND_LABELS, KINDS, country_name
 from frontier_atlas.state import ViewState
 from frontier_atlas.ui import (
+    cell_panel,
     details_panel,
+    event_panel,
+    import_store,
     load_atlas,
+    open_event_set,
     prepare_page,
     publish_view,
     restore_view,
@@ -36,15 +43,45 @@ def _toggle_play() -> None:
     st.session_state.playing = not st.session_state.get("playing", False)
 
 
+def _zoom_to(centre: tuple[float, float], zoom: int) -> None:
+    st.session_state["map_goto"] = (centre, zoom)
+
+
+def _fit_span(span, extra):
+    """The date slider's range: the curated records' and the shown imported sets'."""
+    spans = [s for s in (span, *extra) if s]
+    return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
+
+
 def map_page() -> None:
     """The map: filters in the sidebar, the map with its details panel beside it."""
     prepare_page("Map")
     atlas = load_atlas()
     ds, frame = atlas.ds, atlas.frame
     state = st.session_state
-    span = data_span(frame)
-    all_countries = sorted({c for cs in frame["countries"] for c in cs}, key=country_name)
+    # imported event sets: their switches come first, as they widen the dates and countries
+    sidebar_filters, sidebar_imports = st.sidebar.container(), st.sidebar.container()
+    event_sets, event_types = [], []
+    with sidebar_imports:
+        infos = import_store().sets()
+        if infos:
+            st.header("Imported events")
+            for info in infos:
+                if st.checkbox(f"{info.name} ({info.rows:,} events)", value=True, key=f"set-{info.id}"):
+                    event_sets.append(open_event_set(info))
+            event_types = st.multiselect("Event types (imported)",
+                                         sorted({t for es in event_sets for t in es.event_types() if t}),
+                                         placeholder="All types", key="event_types")
+        st.page_link("pages/imports.py", label="Import ACLED, UCDP, CSV or GeoJSON", icon=":material/upload_file:")
+    span = _fit_span(data_span(frame), [es.span for es in event_sets])
+    all_countries = sorted({c for cs in frame["countries"] for c in cs}
+                           | {c for es in event_sets for c in es.countries()}, key=country_name)
     restore_view(atlas, span)  # fills the widget keys from the link or the shared view
+    if span and state.get("_span") != span:  # a set was switched on or off
+        old, (lo, hi) = state.get("_span"), state.get("dates", span)
+        lo, hi = (span if old and (lo, hi) == old else (max(lo, span[0]), min(hi, span[1])))
+        state["dates"] = (lo, hi) if lo <= hi else span
+        state["_span"] = span
     state.setdefault("playing", False)
     state["_full_run"] = True
 
@@ -55,7 +92,7 @@ def map_page() -> None:
     # ---- sidebar: filters -------------------------------------------------------
     moment = step_window = None
     step = "month"
-    with st.sidebar:
+    with sidebar_filters:
         st.header("Filters")
         date_from = date_to = None
         if span:
@@ -122,9 +159,21 @@ def map_page() -> None:
         highlight = set(apply_filters(shown, Filters(moment=step_window))["id"]) - set(
             shown[shown["start"].isna()]["id"])
 
+    # imported events: the same filters, as NumPy masks (a few ms for a million events)
+    masks = []
+    if event_sets and (not kinds or "event" in kinds):
+        lo, hi = date_from, date_to
+        if moment:
+            lo, hi = max(lo, moment[0]) if lo else moment[0], min(hi, moment[1]) if hi else moment[1]
+        masks = [(es, es.mask(lo, hi, frozenset(countries), frozenset(event_types), query)) for es in event_sets]
+
     # ---- map and details --------------------------------------------------------
     under_way = f" · under way {format_dates(*moment)}" if moment else ""
-    st.markdown(f"**{len(shown)} of {len(frame)} records**" + under_way)
+    counted = f"**{len(shown)} of {len(frame)} records**"
+    if event_sets:
+        total = sum(es.n for es in event_sets)
+        counted += f" · **{sum(int(m.sum()) for _, m in masks):,} of {total:,} imported events**"
+    st.markdown(counted + under_way)
     col_map, col_details = st.columns([3, 2], gap="medium")
     signature = hashlib.sha1(",".join(shown["id"]).encode()).hexdigest()
     with col_map:
@@ -136,20 +185,44 @@ def map_page() -> None:
             elif bound_to != signature:
                 state["link_view"] = None
         view = state["link_view"][1] if state.get("link_view") else None
+        layer = summary = None
+        if masks:
+            # what the map showed at the last rerun drives what is sent now
+            viewport = Viewport.from_map((state.get("map") or {}).get("bounds"), (state.get("map") or {}).get("zoom"))
+            layer, summary = build_event_layer(masks, viewport or Viewport(-60, -180, 75, 180, 2))
         fmap = build_map(shown, ds, atlas.located, highlight=highlight,
-                         on_day=moment[1] if moment else None, view=view)
+                         on_day=moment[1] if moment else None, view=view,
+                         extra_bounds=summary.bounds if summary else None)
+        if masks and viewport is None and fmap.fit_view:
+            # first draw: aim the layer at the view the map is about to fit
+            layer, summary = build_event_layer(masks, Viewport.fit(*fmap.fit_view))
+        goto = state.get("map_goto")
         out = st_folium(
-            fmap, key="map", height=600, use_container_width=True,
-            returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count", "center", "zoom"],
+            fmap, key="map", height=600, use_container_width=True, feature_group_to_add=layer,
+            center=goto[0] if goto else None, zoom=goto[1] if goto else None,
+            returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count", "center", "zoom",
+                              "bounds"],
         ) or {}
+        if summary is not None:
+            st.caption(f"Imported events: {summary.in_view:,} in and around the view, drawn as "
+                       + {"points": f"{summary.shapes:,} points", "grid": f"{summary.shapes:,} counted cells "
+                          "(zoom in or click one for details)", "none": "nothing here"}[summary.mode] + ".")
         # streamlit-folium counts clicks, so clicking the same marker again is news;
         # the count restarts when the map is rebuilt, hence the map signature.
         count = out.get("last_object_clicked_count")
         if count and state.get("last_click") != (signature, count):
             state["last_click"] = (signature, count)
-            rid = record_id_from_tooltip(out.get("last_object_clicked_tooltip"))
-            if rid in ds.records:
-                state.selected = rid
+            tooltip = out.get("last_object_clicked_tooltip")
+            token = clicked_token(tooltip)
+            rid = record_id_from_tooltip(tooltip)
+            if token and token[0] == "x":
+                state.selected, state["selected_cell"] = None, None
+                state["selected_event"] = (token[1][0], int(token[1][1]))
+            elif token:
+                state.selected, state["selected_event"] = None, None
+                state["selected_cell"] = tuple(int(p) for p in token[1])
+            elif rid in ds.records:
+                state.selected, state["selected_event"], state["selected_cell"] = rid, None, None
 
         unplaced = shown[~shown["has_position"]]
         if not unplaced.empty:
@@ -163,7 +236,13 @@ def map_page() -> None:
                            on_click=select_record, args=(rec.id,))
 
     with col_details:
-        if state.get("selected") in ds.records:
+        by_id = {es.id: es for es in event_sets}
+        event = state.get("selected_event")
+        if event and event[0] in by_id and 0 <= event[1] < by_id[event[0]].n:
+            event_panel(by_id[event[0]], event[1])
+        elif state.get("selected_cell") and masks:
+            cell_panel(cell_breakdown(masks, *state["selected_cell"]), _zoom_to)
+        elif state.get("selected") in ds.records:
             details_panel(atlas, state.selected)
         else:
             st.info("Click a marker, region or line on the map to read its details and sources.")

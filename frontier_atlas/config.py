@@ -59,3 +59,8 @@ def overrides_path() -> Path:
 def user_records_path() -> Path:
     """SQLite file of records users added from articles (never the curated files)."""
     return Path(os.environ.get("FRONTIER_ATLAS_USER_RECORDS", user_dir() / "user-records.sqlite3"))
+
+
+def imports_dir() -> Path:
+    """Folder of imported event sets (``FRONTIER_ATLAS_IMPORTS``, default ``<user dir>/imports``)."""
+    return Path(os.environ.get("FRONTIER_ATLAS_IMPORTS", user_dir() / "imports"))

@@ -174,8 +174,12 @@ def build_map(
     highlight: set[str] | None = None,
     on_day: date | None = None,
     view: tuple[tuple[float, float], int] | None = None,
+    extra_bounds: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
     """The map of the records in ``shown`` (a filtered ``records_frame``).
+
+    ``extra_bounds`` (south, west, north, east): more to fit in view, e.g. the imported
+    events. The bounds fitted are kept as ``fmap.fit_view`` (None when not fitting).
 
     ``highlight``: records of the timeline's moment, drawn emphasised. ``on_day``: the
     day whose controllers colour the regions (today if None). ``view``: centre and zoom
@@ -256,11 +260,17 @@ def build_map(
 
     Legend(["exercise", "crossing", "event", "region", "movement"]).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
+    fmap.fit_view = None
+    fit = view_bounds(bounds) if bounds else []
+    if extra_bounds:
+        south, west, north, east = extra_bounds
+        fit = view_bounds(fit + [(south, west), (north, east)])
     if view is not None:
         (lat, lon), zoom = view
         fmap.location, fmap.options["zoom"] = [lat, lon], zoom
-    elif bounds:
-        fmap.fit_bounds(view_bounds(bounds), padding=(40, 40), max_zoom=9)
+    elif fit:
+        fmap.fit_bounds(fit, padding=(40, 40), max_zoom=9)
+        fmap.fit_view = (fit[0][0], fit[0][1], fit[1][0], fit[1][1])
     return fmap
 
 

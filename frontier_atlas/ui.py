@@ -17,8 +17,10 @@ from frontier_atlas.assets import missing_assets, use_local_assets
 from frontier_atlas.details import record_details
 from frontier_atlas.escaping import md_text, safe_url
 from frontier_atlas.filters import data_span, records_frame
+from frontier_atlas.eventdetails import Breakdown
 from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.geocode.factory import build_geocoder
+from frontier_atlas.imports import EventSet, ImportStore, SetInfo
 from frontier_atlas.loader import Dataset, load_dataset
 from frontier_atlas.positions import Located, locate_all
 from frontier_atlas.userdata import UserStore, merge_into
@@ -65,6 +67,7 @@ def reload_atlas() -> None:
 
 PAGES = (("app.py", "Map", ":material/map:"), ("pages/data.py", "Data", ":material/table:"),
          ("pages/add_article.py", "Add from article", ":material/post_add:"),
+         ("pages/imports.py", "Import events", ":material/upload_file:"),
          ("pages/timeline.py", "Timeline", ":material/timeline:"),
          ("pages/sources.py", "Sources", ":material/menu_book:"),
          ("pages/places.py", "Places", ":material/location_on:"), ("pages/about.py", "About", ":material/info:"))
@@ -127,6 +130,74 @@ def details_panel(atlas: Atlas, rid: str) -> None:
                 st.button(md_text(f"{role}: {name}"), key=f"link-{rid}-{role}-{target}",
                           on_click=select_record, args=(target,))
         st.button("Close", key=f"close-{rid}", on_click=select_record, args=(None,))
+
+
+def import_store() -> ImportStore:
+    return ImportStore(config.imports_dir())
+
+
+@st.cache_resource(show_spinner="Opening imported events…", max_entries=8)
+def _open_set(folder: str, set_id: str, version: float) -> EventSet:
+    # read-only once opened: every session shares one copy of a set's columns
+    return ImportStore(Path(folder)).open(set_id)
+
+
+def open_event_set(info: SetInfo) -> EventSet:
+    store = import_store()
+    return _open_set(str(store.folder), info.id, store.version(info.id))
+
+
+def select_event(set_id: str, row: int) -> None:
+    st.session_state["selected"] = None
+    st.session_state["selected_cell"] = None
+    st.session_state["selected_event"] = (set_id, row)
+
+
+def close_event_panel() -> None:
+    st.session_state["selected_event"] = None
+    st.session_state["selected_cell"] = None
+
+
+def event_panel(es: EventSet, row: int) -> None:
+    """One imported event, every value escaped; notes and source are read from disk."""
+    full = import_store().events(es.id, [row]).iloc[0]
+    with st.container(border=True, key="event-details"):
+        d = es.describe(row)
+        when = d["date_start"].isoformat() + ("" if d["date_end"] == d["date_start"] else f" to {d['date_end']}")
+        st.markdown(f"#### {md_text(d['location'] or 'Imported event')}")
+        st.caption(md_text(f"imported event · {es.name} · id {full['event_id']} (row {full['row']} of the file)"))
+        fields = [
+            ("Date", f"{when} (precision: {d['date_precision'] or 'not given'})"),
+            ("Type", " / ".join(x for x in (d["event_type"], d["sub_type"]) if x)),
+            ("Actors", " — ".join(x for x in (d["actor1"], d["actor2"]) if x)),
+            ("Where", ", ".join(x for x in (d["location"], d["admin1"], d["country"]) if x)),
+            ("Position", f"{d['lat']:.4f}, {d['lon']:.4f} (precision: {d['geo_precision'] or 'not given'})"),
+            ("Fatalities", "" if d["fatalities"] is None else str(d["fatalities"])),
+            ("Notes", str(full["notes"] or "")),
+            ("Source", str(full["source"] or "")),
+        ]
+        for label, text in fields:
+            if text:
+                st.markdown(f"**{label}:** {md_text(text)}")
+        st.button("Close", key=f"close-event-{es.id}-{row}", on_click=close_event_panel)
+
+
+def cell_panel(b: Breakdown, zoom_in) -> None:
+    """The breakdown of a clicked grid bubble, with a button that zooms in to its events."""
+    with st.container(border=True, key="cell-details"):
+        if not b.count:
+            st.info("No events of the current filters in this cell any more.")
+            st.button("Close", key="close-cell", on_click=close_event_panel)
+            return
+        st.markdown(f"#### {b.count:,} imported events here")
+        st.caption(md_text(f"{b.first} to {b.last} · {b.fatalities:,} fatalities reported"))
+        st.button(f"Zoom in to these {b.count:,} events", key="zoom-cell", icon=":material/zoom_in:",
+                  on_click=zoom_in, args=(b.centre, b.zoom), type="primary")
+        for title, table in (("By type", b.by_type), ("By country", b.by_country), ("By year", b.by_year),
+                             ("Top locations", b.top_locations), ("Top actors", b.top_actors)):
+            st.markdown(f"**{title}**")
+            st.dataframe(table, hide_index=True, width="stretch")
+        st.button("Close", key="close-cell", on_click=close_event_panel)
 
 
 def _link_view(atlas: Atlas, span) -> ViewState:

@@ -1,0 +1,175 @@
+"""The imported events' map layer: a bounded payload whatever the data size.
+
+``build_event_layer`` looks at how many filtered events fall in the viewport and
+draws them one by one (few) or as counted grid bubbles (many). The layer is one
+Folium ``FeatureGroup`` that the page hands to ``st_folium(feature_group_to_add=...)``,
+so panning swaps this layer without rebuilding the map. The data travels as one
+compact JSON array; every text in it is HTML-escaped here, before it is sent.
+Hidden tokens in tooltips tell the page what was clicked: ``x-<set>-<row>`` an
+event, ``g-<zoom>-<ix>-<iy>`` a grid cell.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+import folium
+import numpy as np
+from branca.element import MacroElement
+from folium.template import Template
+
+from frontier_atlas.aggregate import POINT_LIMIT, Viewport, grid
+from frontier_atlas.escaping import html_text
+from frontier_atlas.imports.eventset import EventSet
+
+PALETTE = ("#c0392b", "#2471a3", "#7d3c98", "#d68910", "#138d75", "#5d6d7e", "#a04000", "#1e8449")
+_TOKEN = re.compile(r"\u27e6([xg])-([a-z0-9-]+)\u27e7")
+
+
+def type_colour(event_type: str) -> str:
+    """A stable colour per event type (the same in every view and session)."""
+    return PALETTE[zlib.crc32(event_type.encode("utf-8")) % len(PALETTE)]
+
+
+def clicked_token(text: str | None) -> tuple[str, list[str]] | None:
+    """("x", [set, row]) or ("g", [zoom, ix, iy]) from a clicked tooltip's hidden token."""
+    match = _TOKEN.search(text or "")
+    if not match:
+        return None
+    kind, rest = match.groups()
+    if kind == "x":
+        set_id, _, row = rest.rpartition("-")
+        return ("x", [set_id, row]) if set_id and row.isdigit() else None
+    parts = rest.split("-")
+    return ("g", parts) if len(parts) == 3 and all(p.isdigit() for p in parts) else None
+
+
+class EventLayer(MacroElement):
+    """Draws points or grid bubbles from one JSON payload into its parent FeatureGroup."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var group = {{ this._parent.get_name() }};
+            var data = {{ this.data|tojson }};
+            window.__faEvents = {mode: data.mode, shapes: 0};
+            if (data.mode === "points") {
+                data.points.forEach(function (p) {
+                    L.circleMarker([p[0], p[1]], {
+                        radius: 5, weight: 1, color: "#fff", fillColor: data.colours[p[2]],
+                        fillOpacity: 0.9, className: "fa-event"
+                    }).bindTooltip(p[3], {sticky: false}).addTo(group);
+                });
+                window.__faEvents.shapes = data.points.length;
+            } else if (data.mode === "grid") {
+                data.cells.forEach(function (c) {
+                    // c: lat, lon, count, label, tooltip, heat (0..1: the cell's rank among those shown)
+                    var size = Math.round(26 + 22 * c[5]);
+                    var colour = "hsl(" + Math.round(50 - 50 * c[5]) + ",85%," + Math.round(58 - 14 * c[5]) + "%)";
+                    var icon = L.divIcon({
+                        className: "fa-agg",
+                        html: '<div style="box-sizing:border-box;width:' + size + 'px;height:' + size +
+                              'px;border-radius:50%;background:' + colour + ';opacity:.9;border:2px solid #fff;' +
+                              'box-shadow:0 1px 3px rgba(0,0,0,.4);display:flex;align-items:center;' +
+                              'justify-content:center;font:bold 11px sans-serif;color:#1b1b1b">' + c[3] + '</div>',
+                        iconSize: [size, size], iconAnchor: [size / 2, size / 2]
+                    });
+                    L.marker([c[0], c[1]], {icon: icon}).bindTooltip(c[4], {sticky: false}).addTo(group);
+                });
+                window.__faEvents.shapes = data.cells.length;
+            }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict):
+        super().__init__()
+        self._name = "EventLayer"
+        self.data = data
+
+
+@dataclass
+class LayerSummary:
+    mode: str  # "points", "grid" or "none"
+    matched: int  # events the filters leave, anywhere
+    in_view: int  # of those, in the (padded) viewport
+    shapes: int  # points or bubbles sent
+    bounds: tuple[float, float, float, float] | None = None  # middle 90 % of the matched events
+
+
+def short_count(n: int) -> str:
+    return f"{n / 1_000_000:.1f}M" if n >= 1_000_000 else f"{n / 1000:.1f}k" if n >= 10_000 else str(n)
+
+
+def _point_tooltip(es: EventSet, i: int) -> str:
+    d = es.describe(i)
+    when = d["date_start"].isoformat() + ("" if d["date_end"] == d["date_start"] else f" – {d['date_end']}")
+    actors = " — ".join(a for a in (d["actor1"], d["actor2"]) if a)
+    lines = [f"<b>{html_text(d['location'] or 'event')}</b>",
+             html_text(" · ".join(x for x in (when, d["event_type"]) if x))]
+    if actors:
+        lines.append(html_text(actors))
+    if d["fatalities"]:
+        lines.append(f"{d['fatalities']} fatalities reported")
+    lines.append(f"<i>{html_text(es.name)}; position: {html_text(d['geo_precision'] or 'precision not given')}</i>")
+    return "<br>".join(lines) + f"<span hidden>\u27e6x-{es.id}-{i}\u27e7</span>"
+
+
+def middle_bounds(lat: np.ndarray, lon: np.ndarray) -> tuple[float, float, float, float] | None:
+    """South, west, north, east of the middle 90 % of positions (outliers do not widen the view)."""
+    if not len(lat):
+        return None
+    if len(lat) > 200_000:  # a sample is as good for a view and keeps this fast
+        step = len(lat) // 200_000 + 1
+        lat, lon = lat[::step], lon[::step]
+    lo, hi = (5, 95) if len(lat) >= 10 else (0, 100)
+    s, n = np.percentile(lat, [lo, hi])
+    w, e = np.percentile(lon, [lo, hi])
+    return float(s), float(w), float(n), float(e)
+
+
+def build_event_layer(sets: list[tuple[EventSet, np.ndarray]], view: Viewport) -> tuple[folium.FeatureGroup, LayerSummary]:
+    """The layer for these sets (each with its filter mask) as seen in ``view``."""
+    fg = folium.FeatureGroup(name="Imported events")
+    area = view.padded()
+    picked = []
+    matched = in_view = 0
+    all_lat, all_lon = [], []
+    for es, mask in sets:
+        matched += int(mask.sum())
+        all_lat.append(es.lat[mask])
+        all_lon.append(es.lon[mask])
+        idx = np.nonzero(mask & area.contains(es.lat, es.lon))[0]
+        in_view += len(idx)
+        picked.append((es, idx))
+    bounds = middle_bounds(np.concatenate(all_lat), np.concatenate(all_lon)) if sets else None
+    if in_view == 0:
+        return fg, LayerSummary("none", matched, 0, 0, bounds)
+    if in_view <= POINT_LIMIT:
+        types = sorted({es.cats["event_type"].value(i) for es, idx in picked for i in idx})
+        colours = [type_colour(t) for t in types]
+        index = {t: k for k, t in enumerate(types)}
+        points = [[round(float(es.lat[i]), 5), round(float(es.lon[i]), 5),
+                   index[es.cats["event_type"].value(i)], _point_tooltip(es, int(i))]
+                  for es, idx in picked for i in idx]
+        EventLayer({"mode": "points", "points": points, "colours": colours}).add_to(fg)
+        return fg, LayerSummary("points", matched, in_view, len(points), bounds)
+    cells = grid(*(np.concatenate([getattr(es, name)[idx] for es, idx in picked])
+                   for name in ("mx", "my", "lat", "lon", "fatalities")), view.zoom)
+    data = []
+    rank = np.argsort(np.argsort(cells.count, kind="stable"), kind="stable")
+    heat = rank / max(len(cells) - 1, 1)
+    for k in range(len(cells)):
+        n = int(cells.count[k])
+        token = f"g-{cells.zoom}-{cells.ix[k]}-{cells.iy[k]}"
+        fat = int(cells.fatalities[k])
+        tip = (f"<b>{n:,} events</b>" + (f"<br>{fat:,} fatalities reported" if fat else "")
+               + f"<br>click for the breakdown<span hidden>\u27e6{token}\u27e7</span>")
+        data.append([round(float(cells.lat[k]), 4), round(float(cells.lon[k]), 4), n, short_count(n), tip,
+                     round(float(heat[k]), 2)])
+    EventLayer({"mode": "grid", "cells": data}).add_to(fg)
+    return fg, LayerSummary("grid", matched, in_view, len(data), bounds)

@@ -1,0 +1,100 @@
+"""Import events: ACLED and UCDP GED exports, or any CSV/GeoJSON through a column mapping.
+
+Imported sets are stored once (Parquet, in the user data folder) and show on the map
+as their own layer, which the map's filters apply to.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from frontier_atlas.escaping import md_text
+from frontier_atlas.imports import FIELDS, ColumnMapping, guess_mapping, import_events, read_header
+from frontier_atlas.imports.formats import GEO_PRECISIONS, DATE_PRECISIONS
+from frontier_atlas.ui import import_store, prepare_page
+
+FORMATS = {"acled": "ACLED export", "ucdp": "UCDP GED export", "custom": "other file: map its columns"}
+NONE = "(none)"
+
+prepare_page("Import events")
+st.title("Import events")
+st.markdown(
+    "Load your own event set: an **ACLED** export, a **UCDP GED** CSV, or any **CSV or GeoJSON** of "
+    "dated, positioned events. Rows that cannot be read are listed, with file, row and reason, and can "
+    "be downloaded; the rest load. Files larger than the upload limit can be imported on the server "
+    "with `python -m frontier_atlas import FILE`."
+)
+store = import_store()
+
+upload = st.file_uploader("Event file", type=["csv", "geojson", "json"], key="import_file")
+if upload is not None:
+    data = upload.getvalue()
+    try:
+        columns = read_header(data, upload.name)
+    except Exception as exc:  # unreadable header: say so, keep the page
+        st.error(md_text(f"{upload.name} could not be read as CSV or GeoJSON: {exc}"))
+        st.stop()
+    guess = guess_mapping(columns)
+    st.success(md_text(f"{upload.name}: {len(columns)} columns; recognised as {FORMATS[guess.fmt]}."))
+    options = [NONE, *columns]
+    with st.expander("Columns", expanded=guess.fmt == "custom"):
+        st.caption("Which column holds each field. Date, latitude and longitude are required. Precision "
+                   "columns: ACLED and UCDP codes are read as their codebooks define them; in other files "
+                   f"use the words {', '.join(DATE_PRECISIONS)} and {', '.join(GEO_PRECISIONS)}.")
+        chosen = {}
+        cols = st.columns(3)
+        for k, (field, (label, required)) in enumerate(FIELDS.items()):
+            default = guess.columns.get(field, NONE)
+            pick = cols[k % 3].selectbox(label + (" *" if required else ""), options,
+                                         index=options.index(default), key=f"map-{upload.name}-{field}")
+            if pick != NONE:
+                chosen[field] = pick
+        day_first = st.checkbox("Numeric dates are day first (03/04/2024 is 3 April)", value=True,
+                                key="day_first", disabled=guess.fmt != "custom")
+    mapping = ColumnMapping(guess.fmt, chosen, guess.date_codes, guess.geo_codes, guess.type_codes,
+                            day_first=day_first)
+    name = st.text_input("Name of the set", value=Path(upload.name).stem, max_chars=80, key="import_name")
+    missing = mapping.missing()
+    if missing:
+        st.warning("Choose a column for: " + ", ".join(FIELDS[f][0] for f in missing))
+    if st.button("Import", type="primary", disabled=bool(missing), key="do_import"):
+        with st.spinner("Reading and storing…"):
+            try:
+                info, result = import_events(data, upload.name, mapping, store, name or None)
+            except Exception as exc:  # a file we cannot parse at all
+                st.error(md_text(f"{upload.name} could not be imported: {exc}"))
+                st.stop()
+        st.session_state["last_import"] = info.id
+        st.toast(f"Imported {info.rows:,} events")
+
+last = st.session_state.get("last_import")
+sets = store.sets()
+if not sets:
+    st.info("No imported sets yet.")
+for info in sets:
+    with st.container(border=True, key=f"set-box-{info.id}"):
+        st.markdown(f"#### {md_text(info.name)}" + (" · just imported" if info.id == last else ""))
+        st.caption(md_text(
+            f"{FORMATS.get(info.fmt, info.fmt)} · file {info.file} · imported "
+            f"{datetime.fromtimestamp(info.imported_at):%Y-%m-%d %H:%M} · {info.date_min} to {info.date_max}"))
+        a, b = st.columns(2)
+        a.metric("Events loaded", f"{info.rows:,}")
+        b.metric("Rows not read", f"{info.rejected:,}")
+        for note in info.notes:
+            st.warning(md_text(note))
+        issues = store.issues_csv(info.id)
+        if info.rejected or issues.count(b"\n") > 1:
+            st.download_button("Download the rows not read (CSV)", issues, file_name=f"{info.id}-issues.csv",
+                               mime="text/csv", key=f"issues-{info.id}")
+            if info.id == last:
+                table = pd.read_csv(io.BytesIO(issues), dtype=str, keep_default_na=False, nrows=500)
+                st.dataframe(table[["file", "row", "field", "reason", "outcome"]], hide_index=True,
+                             width="stretch")
+        if st.button("Delete this set", key=f"delete-{info.id}", icon=":material/delete:"):
+            store.delete(info.id)
+            st.rerun()
