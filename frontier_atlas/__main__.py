@@ -1,4 +1,4 @@
-"""Command line: ``python -m frontier_atlas assets|validate|geocode``."""
+"""Command line: ``python -m frontier_atlas assets|validate|geocode|import``."""
 
 from __future__ import annotations
 
@@ -66,6 +66,31 @@ def _geocode(args) -> int:
     return 0
 
 
+def _import(args) -> int:
+    from pathlib import Path
+
+    from frontier_atlas.imports import ImportStore, guess_mapping, import_events, read_header
+
+    path = Path(args.file)
+    with path.open("rb") as f:
+        head = f.read(1_000_000)
+    mapping = guess_mapping(read_header(head if not path.suffix.lower().endswith("json") else path.read_bytes(),
+                                        path.name))
+    if mapping.missing():
+        print(f"{path.name}: no column for {', '.join(mapping.missing())}; use the Import page to map columns")
+        return 2
+    info, result = import_events(path, path.name, mapping, ImportStore(config.imports_dir()), args.name)
+    for issue in result.issues[:50]:
+        print(f"{'REJECTED' if issue.rejected else 'NOTE'} {issue.where(path.name)}: {issue.reason}")
+    if len(result.issues) > 50:
+        print(f"... {len(result.issues) - 50} more; all are in {config.imports_dir() / info.id / 'issues.csv'}")
+    for note in result.notes:
+        print(f"NOTE {note}")
+    print(f"{info.rows:,} events imported as '{info.name}' ({mapping.fmt}), {info.rejected:,} row(s) not read; "
+          f"stored in {config.imports_dir() / info.id}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m frontier_atlas")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -78,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     geo.add_argument("--online", action="store_true",
                      help="also ask Nominatim for names the offline gazetteers do not know")
     geo.set_defaults(run=_geocode)
+    imp = sub.add_parser("import", help="import an ACLED, UCDP GED, CSV or GeoJSON event file")
+    imp.add_argument("file")
+    imp.add_argument("--name", help="name of the set (default: the file name)")
+    imp.set_defaults(run=_import)
     args = parser.parse_args(argv)
     return args.run(args)
 

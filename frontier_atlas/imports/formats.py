@@ -98,7 +98,7 @@ def ucdp_mapping(columns: list[str]) -> ColumnMapping:
 # common spellings, for a first guess in the mapping step
 _GUESSES: dict[str, tuple[str, ...]] = {
     "event_id": ("event_id", "id", "uid", "event_id_cnty"),
-    "date": ("date", "event_date", "date_start", "start_date", "start", "day"),
+    "date": ("date", "event_date", "date_start", "start_date", "start", "day", "when", "time"),
     "date_end": ("date_end", "end_date", "end"),
     "latitude": ("latitude", "lat", "y"),
     "longitude": ("longitude", "lon", "lng", "long", "x"),
@@ -137,7 +137,7 @@ _COUNTRY_NAMES = {
     "democratic republic of congo": "COD", "republic of congo": "COG", "congo": "COG",
     "ivory coast": "CIV", "cote d'ivoire": "CIV", "bosnia-herzegovina": "BIH",
     "bosnia and herzegovina": "BIH", "kosovo": "XKX", "laos": "LAO", "vietnam": "VNM",
-    "south korea": "KOR", "north korea": "PRK", "tanzania": "TZA", "bolivia": "BOL",
+    "xk": "XKX", "south korea": "KOR", "north korea": "PRK", "tanzania": "TZA", "bolivia": "BOL",
     "venezuela": "VEN", "moldova": "MDA", "palestine": "PSE", "turkey": "TUR", "eswatini": "SWZ",
     "cape verde": "CPV", "east timor": "TLS", "macedonia, fyr": "MKD", "north macedonia": "MKD",
     "micronesia": "FSM", "taiwan": "TWN", "czech republic": "CZE", "brunei": "BRN",

@@ -82,8 +82,13 @@ def detect_encoding(sample: bytes) -> str:
     except UnicodeDecodeError as exc:
         if exc.start > len(sample) - 4:  # a character cut by the sample's end
             return "utf-8"
-    best = from_bytes(sample).best()
-    return best.encoding if best else "latin-1"
+    matches = list(from_bytes(sample))
+    if not matches:
+        return "latin-1"
+    best = matches[0]
+    # short samples often tie; Western European exports (cp1252) are the likeliest of the tied
+    tied = [m.encoding for m in matches if m.chaos <= best.chaos and m.coherence >= best.coherence - 0.01]
+    return "cp1252" if "cp1252" in tied else best.encoding
 
 
 def read_header(data: bytes, name: str) -> list[str]:
