@@ -57,11 +57,19 @@ class EventLayer(MacroElement):
             var data = {{ this.data|tojson }};
             window.__faEvents = {mode: data.mode, shapes: 0};
             if (data.mode === "points") {
+                // p: lat, lon, type, place, first day, last day, fatalities, set, row, precision
+                // (indexes into the lookup lists); the texts arrive escaped, numbers are ours
+                var day = function (n) { return new Date(n * 864e5).toISOString().slice(0, 10); };
                 data.points.forEach(function (p) {
+                    var when = day(p[4]) + (p[5] !== p[4] ? " – " + day(p[5]) : "");
+                    var tip = "<b>" + data.places[p[3]] + "</b><br>" + when + " · " + data.types[p[2]] +
+                              (p[6] > 0 ? "<br>" + p[6] + " fatalities reported" : "") +
+                              "<br><i>" + data.sets[p[7]][1] + "; position: " + data.precisions[p[9]] + "</i>" +
+                              "<span hidden>\u27e6x-" + data.sets[p[7]][0] + "-" + p[8] + "\u27e7</span>";
                     L.circleMarker([p[0], p[1]], {
                         radius: 5, weight: 1, color: "#fff", fillColor: data.colours[p[2]],
                         fillOpacity: 0.9, className: "fa-event"
-                    }).bindTooltip(p[3], {sticky: false}).addTo(group);
+                    }).bindTooltip(tip, {sticky: false}).addTo(group);
                 });
                 window.__faEvents.shapes = data.points.length;
             } else if (data.mode === "grid") {
@@ -105,18 +113,33 @@ def short_count(n: int) -> str:
     return f"{n / 1_000_000:.1f}M" if n >= 1_000_000 else f"{n / 1000:.1f}k" if n >= 10_000 else str(n)
 
 
-def _point_tooltip(es: EventSet, i: int) -> str:
-    d = es.describe(i)
-    when = d["date_start"].isoformat() + ("" if d["date_end"] == d["date_start"] else f" – {d['date_end']}")
-    actors = " — ".join(a for a in (d["actor1"], d["actor2"]) if a)
-    lines = [f"<b>{html_text(d['location'] or 'event')}</b>",
-             html_text(" · ".join(x for x in (when, d["event_type"]) if x))]
-    if actors:
-        lines.append(html_text(actors))
-    if d["fatalities"]:
-        lines.append(f"{d['fatalities']} fatalities reported")
-    lines.append(f"<i>{html_text(es.name)}; position: {html_text(d['geo_precision'] or 'precision not given')}</i>")
-    return "<br>".join(lines) + f"<span hidden>\u27e6x-{es.id}-{i}\u27e7</span>"
+class _Lookup(dict):
+    """Distinct texts, escaped once, referred to by index (a place name repeats a lot)."""
+
+    def index(self, text: str) -> int:
+        return self.setdefault(text, len(self))
+
+    def escaped(self) -> list[str]:
+        return [html_text(t) for t in self]
+
+
+def _points_payload(picked: list[tuple[EventSet, np.ndarray]]) -> dict:
+    """Compact rows plus lookup lists: about 50 bytes an event instead of a tooltip each."""
+    types, places, precisions = _Lookup(), _Lookup(), _Lookup()
+    sets = [[es.id, html_text(es.name)] for es, _ in picked]
+    points = []
+    for k, (es, idx) in enumerate(picked):
+        cats = es.cats
+        for i in idx:
+            fat = es.fatalities[i]
+            points.append([
+                round(float(es.lat[i]), 5), round(float(es.lon[i]), 5),
+                types.index(cats["event_type"].value(i) or "event"), places.index(cats["location"].value(i) or "event"),
+                int(es.start[i]), int(es.end[i]), 0 if np.isnan(fat) else int(fat), k, int(i),
+                precisions.index(cats["geo_precision"].value(i) or "precision not given"),
+            ])
+    return {"mode": "points", "points": points, "types": types.escaped(), "places": places.escaped(),
+            "precisions": precisions.escaped(), "sets": sets, "colours": [type_colour(t) for t in types]}
 
 
 def middle_bounds(lat: np.ndarray, lon: np.ndarray) -> tuple[float, float, float, float] | None:
@@ -150,14 +173,8 @@ def build_event_layer(sets: list[tuple[EventSet, np.ndarray]], view: Viewport) -
     if in_view == 0:
         return fg, LayerSummary("none", matched, 0, 0, bounds)
     if in_view <= POINT_LIMIT:
-        types = sorted({es.cats["event_type"].value(i) for es, idx in picked for i in idx})
-        colours = [type_colour(t) for t in types]
-        index = {t: k for k, t in enumerate(types)}
-        points = [[round(float(es.lat[i]), 5), round(float(es.lon[i]), 5),
-                   index[es.cats["event_type"].value(i)], _point_tooltip(es, int(i))]
-                  for es, idx in picked for i in idx]
-        EventLayer({"mode": "points", "points": points, "colours": colours}).add_to(fg)
-        return fg, LayerSummary("points", matched, in_view, len(points), bounds)
+        EventLayer(_points_payload(picked)).add_to(fg)
+        return fg, LayerSummary("points", matched, in_view, in_view, bounds)
     cells = grid(*(np.concatenate([getattr(es, name)[idx] for es, idx in picked])
                    for name in ("mx", "my", "lat", "lon", "fatalities")), view.zoom)
     data = []

@@ -106,3 +106,12 @@ def test_import_page_lists_rows_it_could_not_read(start_app, page, tmp_path):
     # the set is on the map, as its own layer
     page.get_by_role("link", name="Map").first.click()
     page.get_by_text(re.compile(r"3 of 3 imported events")).wait_for()
+    # few events: drawn one by one; a click opens the event, read back from the stored set
+    points = map_frame(page).locator("path.fa-event")
+    wait_until(lambda: points.count() == 3, what="three imported points")
+    page.locator(MAP_IFRAME).last.scroll_into_view_if_needed()
+    points.first.click(force=True)
+    title = page.locator(".st-key-event-details h4")
+    title.wait_for()
+    assert title.inner_text() in {"Agdam", "Yerevan", "Tbilisi"}
+    assert page.locator(".st-key-event-details").get_by_text("Example source").is_visible()

@@ -1,0 +1,275 @@
+"""Scale: imported event sets of 1,000 to 1,000,000 synthetic ACLED-shaped rows, measured
+end to end, against the naive way (one folium.Marker per row, bench/naive_app.py).
+
+For each size, in one run: import time, reopen time, a date-and-country filter, the map
+build (the curated map plus the event layer, rendered to the strings st_folium sends),
+the bytes of that map payload, the bytes the browser received over Streamlit's websocket
+until the map was drawn, the time from page load to the event layer drawn in headless
+Chromium, the app's peak memory (VmHWM), and the bytes sent for one pan.
+Writes bench/results/scale.md.
+
+    .venv/bin/python bench/scale.py [--sizes 1000,10000,100000,1000000] [--naive-max 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import folium  # noqa: E402
+from streamlit_folium import _get_feature_group_string, _get_map_string  # noqa: E402
+
+from frontier_atlas.aggregate import Viewport  # noqa: E402
+from frontier_atlas.eventlayer import build_event_layer  # noqa: E402
+from frontier_atlas.filters import records_frame  # noqa: E402
+from frontier_atlas.geocode import GeocoderChain  # noqa: E402
+from frontier_atlas.imports import ImportStore, guess_mapping, import_events, read_header  # noqa: E402
+from frontier_atlas.imports.synthetic import write_acled_csv  # noqa: E402
+from frontier_atlas.loader import load_dataset  # noqa: E402
+from frontier_atlas.mapview import build_map  # noqa: E402
+from frontier_atlas.positions import locate_all  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+DRAWN_JS = "() => window.__faEvents ? window.__faEvents.shapes : -1"
+NAIVE_DRAWN_JS = "() => document.querySelectorAll('.leaflet-marker-icon').length"
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def serve(script: str, env: dict[str, str], port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"{script} did not start")
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def browser_run(browser, url: str, drawn_js: str, want: int | None, timeout: float, pan: bool) -> dict:
+    """Load the page; time until the layer is drawn; websocket bytes for the load and one pan."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    received = [0]
+
+    def on_ws(ws):
+        ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))
+
+    page.on("websocket", on_ws)
+    t0 = time.perf_counter()
+    page.goto(url, timeout=timeout * 1000)
+    drawn_at = None
+    while time.perf_counter() - t0 < timeout:
+        for frame in page.frames:
+            if "streamlit_folium" not in frame.url:
+                continue
+            try:
+                shapes = frame.evaluate(drawn_js)
+            except Exception:
+                continue
+            if shapes > 0 and (want is None or shapes >= want):
+                drawn_at = time.perf_counter() - t0
+        if drawn_at:
+            break
+        page.wait_for_timeout(50)  # (a sync sleep would not let Playwright see new frames)
+    out = {"draw_s": drawn_at, "ws_bytes_load": received[0], "pan_bytes": None}
+    if drawn_at and pan:
+        page.wait_for_timeout(3000)  # let the first view report settle
+        before = received[0]
+        frame = [f for f in page.frames if "streamlit_folium" in f.url][-1]
+        frame.evaluate("() => window.map.panBy([250, 0], {animate: false})")
+        page.wait_for_timeout(4000)
+        out["pan_bytes"] = received[0] - before
+    context.close()
+    return out
+
+
+def measure_ours(n: int, csv: Path, work: Path, browser, port: int, ds_bits) -> dict:
+    store = ImportStore(work / f"user-{n}" / "imports")
+    mapping = guess_mapping(read_header(csv.read_bytes()[:200_000], csv.name))
+    t0 = time.perf_counter()
+    info, _ = import_events(csv, csv.name, mapping, store, f"Synthetic {n:,}")
+    import_s = time.perf_counter() - t0
+    reopen_s = median_time(lambda: store.open(info.id), 5)
+    es = store.open(info.id)
+    top_country = max(es.countries(), key=lambda c: int(es.mask(countries=frozenset({c})).sum()))
+    filter_s = median_time(lambda: es.mask(date(2020, 1, 1), date(2021, 12, 31), frozenset({top_country})), 21)
+
+    ds, located, frame = ds_bits
+    mask = es.mask()
+
+    def build() -> tuple[str, str]:
+        layer, summary = build_event_layer([(es, mask)], Viewport(-60, -180, 75, 180, 2))
+        fmap = build_map(frame, ds, located, extra_bounds=summary.bounds)
+        base = _get_map_string(fmap)
+        return base, _get_feature_group_string(layer, fmap)
+
+    build_s = median_time(build, 7)
+    base, layer = build()
+    proc = serve("app.py", {"FRONTIER_ATLAS_USER_DIR": str(work / f"user-{n}")}, port)
+    try:
+        cold = browser_run(browser, f"http://127.0.0.1:{port}", DRAWN_JS, None, 90, pan=False)
+        time.sleep(3)  # the server finishes the first visit's reruns
+        run = browser_run(browser, f"http://127.0.0.1:{port}", DRAWN_JS, None, 60, pan=True)
+        run["draw_cold_s"] = cold["draw_s"]
+        peak = peak_rss_mib(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return {"import_s": import_s, "reopen_s": reopen_s, "filter_s": filter_s, "build_s": build_s,
+            "map_bytes": len(base.encode()) + len(layer.encode()), "layer_bytes": len(layer.encode()),
+            **run, "peak_mib": peak}
+
+
+def measure_naive(n: int, parquet: Path, browser, port: int, timeout: float) -> dict:
+    import pandas as pd
+
+    events = pd.read_parquet(parquet, columns=["latitude", "longitude", "location", "event_type"])
+
+    def build() -> str:
+        fmap = folium.Map(location=(20, 0), zoom_start=2, tiles=None)
+        for row in events.itertuples():
+            folium.Marker((row.latitude, row.longitude), tooltip=f"{row.location}: {row.event_type}").add_to(fmap)
+        return _get_map_string(fmap)
+
+    t0 = time.perf_counter()
+    text = build()
+    build_s = time.perf_counter() - t0
+    # Streamlit serves the static folder beside the main script: run a copy beside a link to ours
+    runner = parquet.parent.parent.parent / "naive"
+    runner.mkdir(exist_ok=True)
+    (runner / "naive_app.py").write_text((ROOT / "bench" / "naive_app.py").read_text())
+    if not (runner / "static").exists():
+        (runner / "static").symlink_to(ROOT / "static")
+    proc = serve(str(runner / "naive_app.py"), {"NAIVE_EVENTS": str(parquet), "PYTHONPATH": str(ROOT)}, port)
+    try:
+        cold = browser_run(browser, f"http://127.0.0.1:{port}", NAIVE_DRAWN_JS, n, timeout, pan=False)
+        time.sleep(3)
+        run = (browser_run(browser, f"http://127.0.0.1:{port}", NAIVE_DRAWN_JS, n, timeout, pan=True)
+               if cold["draw_s"] else cold)
+        run["draw_cold_s"] = cold["draw_s"]
+        peak = peak_rss_mib(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return {"build_s": build_s, "map_bytes": len(text.encode()), **run, "peak_mib": peak}
+
+
+def fmt_s(v) -> str:
+    return "timed out" if v is None else (f"{v * 1000:.1f} ms" if v < 1 else f"{v:.2f} s")
+
+
+def fmt_b(v) -> str:
+    if v is None:
+        return "–"
+    return f"{v / 1e6:.2f} MB" if v >= 1e6 else f"{v / 1e3:.0f} kB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,100000,1000000")
+    parser.add_argument("--naive-max", type=int, default=100_000, help="largest size to try the naive way at")
+    parser.add_argument("--naive-timeout", type=float, default=120.0)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "scale.md"))
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="fa-scale-"))
+    ds = load_dataset(ROOT / "data")
+    located = locate_all(ds, GeocoderChain(ds.places, ds.overrides))
+    ds_bits = (ds, located, records_frame(ds, located))
+    ours, naive = {}, {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        naive_done = False
+        for n in sizes:
+            csv = write_acled_csv(work / f"acled-{n}.csv", n, seed=7)
+            ours[n] = measure_ours(n, csv, work, browser, 8700, ds_bits)
+            print(n, "ours", json.dumps(ours[n]), flush=True)
+            if n <= args.naive_max and not naive_done:
+                parquet = next((work / f"user-{n}" / "imports").glob("*/events.parquet"))
+                naive[n] = measure_naive(n, parquet, browser, 8701, args.naive_timeout)
+                print(n, "naive", json.dumps(naive[n]), flush=True)
+                naive_done = naive[n]["draw_s"] is None  # larger sizes would only take longer
+            csv.unlink()
+        browser.close()
+
+    lines = [
+        "# Scale: imported events, ours against the naive way",
+        "",
+        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, Python "
+        f"{platform.python_version()}, headless Chromium. Synthetic ACLED-shaped rows "
+        "(`frontier_atlas/imports/synthetic.py`: real towns, ten years). Filter: 2020–2021 and the "
+        "country with most events; medians of 21. Map build: the curated map plus the event layer "
+        "at the opening world view, rendered to the strings st_folium sends; medians of 7. "
+        "Drawn: page load to the event layer drawn, in a second visit (the first, after the server "
+        "started, is in brackets: it also builds the offline gazetteer index and opens the set). Pan: websocket bytes after one pan of 250 px. "
+        "Memory: the app process's peak RSS (VmHWM).",
+        "",
+        "## Ours",
+        "",
+        "| rows | import | reopen | filter | map build | map payload (of it, event layer) | "
+        "bytes to browser, load | bytes per pan | drawn in browser | peak memory |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, r in ours.items():
+        lines.append(f"| {n:,} | {fmt_s(r['import_s'])} | {fmt_s(r['reopen_s'])} | {fmt_s(r['filter_s'])} | "
+                     f"{fmt_s(r['build_s'])} | {fmt_b(r['map_bytes'])} ({fmt_b(r['layer_bytes'])}) | "
+                     f"{fmt_b(r['ws_bytes_load'])} | {fmt_b(r['pan_bytes'])} | {fmt_s(r['draw_s'])} "
+                     f"({fmt_s(r['draw_cold_s'])}) | {r['peak_mib']:.0f} MiB |")
+    lines += ["", "## The naive way (one folium.Marker per row, whole map re-sent)", "",
+              "| rows | map build | map payload | bytes to browser, load | bytes per pan | drawn in browser | "
+              "peak memory |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    for n, r in naive.items():
+        lines.append(f"| {n:,} | {fmt_s(r['build_s'])} | {fmt_b(r['map_bytes'])} | {fmt_b(r['ws_bytes_load'])} | "
+                     f"{fmt_b(r['pan_bytes'])} | {fmt_s(r['draw_s'])} ({fmt_s(r['draw_cold_s'])}) | {r['peak_mib']:.0f} MiB |")
+    lines += ["", "## Ratios (naive ÷ ours)", "", "| rows | map payload | bytes to browser | drawn in browser | map build |",
+              "|---:|---:|---:|---:|---:|"]
+    for n, r in naive.items():
+        o = ours[n]
+        draw = f"{r['draw_s'] / o['draw_s']:.1f}x" if r["draw_s"] and o["draw_s"] else "naive timed out"
+        lines.append(f"| {n:,} | {r['map_bytes'] / o['map_bytes']:.1f}x | "
+                     f"{r['ws_bytes_load'] / o['ws_bytes_load']:.1f}x | {draw} | {r['build_s'] / o['build_s']:.1f}x |")
+    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
