@@ -16,7 +16,7 @@ import pandas as pd
 from frontier_atlas.geocode import GeocoderChain, Position, split_qualifier
 from frontier_atlas.loader import Dataset
 from frontier_atlas.positions import movement_queries, place_queries_of
-from frontier_atlas.storage import atomic_write_text
+from frontier_atlas.storage import atomic_write_text, exclusive_lock
 
 OVERRIDE_FIELDS = ["name", "aliases", "kind", "country", "lat", "lon", "precision", "how_found",
                    "region_id", "source_ids"]
@@ -57,20 +57,34 @@ def places_table(ds: Dataset, geocoder: GeocoderChain) -> pd.DataFrame:
 
 
 def pin_place(path: Path, name: str, chosen: Position) -> None:
-    """Save ``chosen`` as the answer for ``name``, replacing an earlier pin of the same name."""
-    rows = []
-    if path.exists():
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            rows = [r for r in csv.DictReader(f) if r.get("name") != name]
+    """Save ``chosen`` as the answer for ``name``, replacing an earlier pin of the same name.
+
+    Under an exclusive lock: two users pinning at once would otherwise each write back
+    what they read, and the later rename would drop the other's pin.
+    """
+    path = Path(path)
+    with exclusive_lock(path):
+        rows = _read_overrides(path, without=name)
+        rows.append(_override_row(name, chosen))
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=OVERRIDE_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        atomic_write_text(path, out.getvalue())
+
+
+def _read_overrides(path: Path, without: str) -> list[dict]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return [r for r in csv.DictReader(f) if r.get("name") != without]
+
+
+def _override_row(name: str, chosen: Position) -> dict:
     _, kind = split_qualifier(name)
-    rows.append({
+    return {
         "name": name, "aliases": "", "kind": kind or "town", "country": chosen.country or "",
         "lat": f"{chosen.lat:.6f}", "lon": f"{chosen.lon:.6f}", "precision": chosen.precision,
         "how_found": f"pinned by a user: {chosen.how_found}", "region_id": chosen.region_id or "",
         "source_ids": "",
-    })
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=OVERRIDE_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    atomic_write_text(path, out.getvalue())
+    }

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-import json
 import re
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 from frontier_atlas.models import RECORD_MODELS, Record, Source
+from frontier_atlas.storage import check_database, open_or_set_aside
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -32,23 +33,20 @@ class UserStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.notice: str | None = None
-        try:
-            self._check()
-        except sqlite3.DatabaseError as exc:
-            aside = self.path.with_suffix(f".corrupt-{int(time.time())}")
-            self.path.rename(aside)
-            self.notice = f"Your saved records could not be read ({exc}); the file was moved to {aside.name}."
-            self._check()
+        _, why = open_or_set_aside(self.path, self._check)
+        if why:
+            self.notice = f"Your saved records could not be read ({why}); a new, empty store was started."
 
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30)
-        con.execute("PRAGMA journal_mode=WAL")
-        return con
+        return sqlite3.connect(self.path, timeout=30)
 
     def _check(self) -> None:
-        with self._connect() as con:
-            con.executescript(SCHEMA)
-            con.execute("SELECT count(*) FROM records").fetchone()
+        """Raise sqlite3.DatabaseError if the file is damaged or not ours; else set it up."""
+        with closing(self._connect()) as con:  # closed here: a dropped connection keeps its files open
+            check_database(con, SCHEMA)
+            con.execute("PRAGMA journal_mode=WAL")  # stored in the file: every later connection has it
+            with con:
+                con.executescript(SCHEMA)
 
     def save(self, records: list[Record], source: Source, article: str, entered_by: str | None = None) -> list[str]:
         """Store drafts confirmed by the user, with their source, in one transaction."""

@@ -4,6 +4,7 @@ free port, and a real headless Chromium (Debian's, not Playwright's download).""
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import shutil
 import socket
@@ -34,6 +35,14 @@ def data_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "data"
     shutil.copytree(SEED, dest)
     return dest
+
+
+def folder_digest(folder: Path) -> str:
+    """One hash of every file under ``folder`` (names and bytes): proves curated data was not touched."""
+    h = hashlib.sha256()
+    for p in sorted(q for q in folder.rglob("*") if q.is_file()):
+        h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
 
 
 def edit_csv(path: Path, row_id: str, **changes: str) -> None:
@@ -103,9 +112,11 @@ def start_app(tmp_path: Path):
     """Start the real app on given data; stopped at the end of the test."""
     servers: list[AppServer] = []
 
-    def start(data_dir: Path = SEED) -> AppServer:
-        user_dir = tmp_path / f"user{len(servers)}"
-        user_dir.mkdir()
+    def start(data_dir: Path = SEED, user_dir: Path | None = None) -> AppServer:
+        """``user_dir``: an existing user folder (e.g. holding a damaged store); a new one if None."""
+        if user_dir is None:
+            user_dir = tmp_path / f"user{len(servers)}"
+            user_dir.mkdir()
         server = AppServer(data_dir, user_dir)
         servers.append(server)
         return server

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from conftest import SEED
+from conftest import SEED, folder_digest
 from frontier_atlas.loader import load_dataset
 from frontier_atlas.models import Source
 from frontier_atlas.userdata import UserStore, draft_record, merge_into, new_id
@@ -18,13 +18,6 @@ from frontier_atlas.userdata import UserStore, draft_record, merge_into, new_id
 def source() -> Source:
     return Source(id="user-source-test", publisher="Tehran Times", title="T", published=date(2025, 5, 18),
                   type="news report")
-
-
-def folder_digest(folder) -> str:
-    h = hashlib.sha256()
-    for p in sorted(folder.iterdir()):
-        h.update(p.name.encode() + p.read_bytes())
-    return h.hexdigest()
 
 
 def test_save_load_edit_delete(tmp_path):

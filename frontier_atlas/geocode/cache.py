@@ -16,6 +16,7 @@ from pathlib import Path
 
 from frontier_atlas.geocode.names import iso2, normalise
 from frontier_atlas.geocode.result import Position
+from frontier_atlas.storage import check_database, open_or_set_aside
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS geocode (
@@ -47,20 +48,22 @@ class GeocodeCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self.notice: str | None = None
-        try:
-            self._con = self._open()
-        except sqlite3.DatabaseError as exc:
-            # A corrupted cache is moved aside and rebuilt; it only ever held derived data.
-            aside = self.path.with_suffix(f".corrupt-{int(time.time())}")
-            self.path.rename(aside)
-            self.notice = f"The geocoding cache was unreadable ({exc}); moved to {aside.name} and rebuilt."
-            self._con = self._open()
+        # A damaged cache is moved aside and rebuilt; it only ever held derived data.
+        self._con, why = open_or_set_aside(self.path, self._open)
+        if why:
+            self.notice = f"The geocoding cache was unreadable ({why}); it was rebuilt."
 
     def _open(self) -> sqlite3.Connection:
+        """The connection, tables created; raises sqlite3.DatabaseError if the file is damaged."""
         con = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute(_SCHEMA)
-        con.execute("SELECT count(*) FROM geocode").fetchone()
+        try:
+            check_database(con, _SCHEMA)
+            con.execute("PRAGMA journal_mode=WAL")
+            with con:
+                con.execute(_SCHEMA)
+        except BaseException:
+            con.close()
+            raise
         return con
 
     def get(self, query: str, country: str | None) -> CacheEntry | None:
