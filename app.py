@@ -86,7 +86,7 @@ def map_page() -> None:
     state["_full_run"] = True
 
     st.title("Frontier Atlas")
-    show_load_issues(ds, atlas.geocoder)
+    show_load_issues(ds, atlas.geocoder, atlas.notices)
     show_link_notices()
 
     # ---- sidebar: filters -------------------------------------------------------

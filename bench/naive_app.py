@@ -11,7 +11,6 @@ import os
 
 import folium
 import pandas as pd
-import streamlit as st
 from streamlit_folium import st_folium
 
 from frontier_atlas.assets import use_local_assets  # on PYTHONPATH: offline, like the app

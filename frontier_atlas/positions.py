@@ -71,7 +71,6 @@ def _from_source(rec: Record, ds: Dataset) -> Position | None:
 
 
 def locate_record(rec: Record, ds: Dataset, geocoder: GeocoderChain) -> Located:
-    hint = country_hint(rec)
     unresolved = []
     point = _from_source(rec, ds)
     for name, place_hint in place_queries_of(rec):

@@ -34,6 +34,7 @@ class Atlas:
     located: dict[str, Located]
     frame: pd.DataFrame
     geocoder: GeocoderChain
+    notices: tuple[str, ...] = ()  # e.g. a damaged user store that was moved aside
 
 
 def _data_signature(folder: Path) -> tuple:
@@ -49,7 +50,8 @@ def _load(folder: str, signature: tuple) -> Atlas:
     merge_into(ds, store)
     geocoder = build_geocoder(ds.places, ds.overrides)
     located = locate_all(ds, geocoder)
-    return Atlas(ds, located, records_frame(ds, located), geocoder)
+    notices = (store.notice,) if store.notice else ()
+    return Atlas(ds, located, records_frame(ds, located), geocoder, notices)
 
 
 def load_atlas() -> Atlas:
@@ -91,8 +93,8 @@ def prepare_page(title: str) -> None:
         st.stop()
 
 
-def show_load_issues(ds: Dataset, geocoder: GeocoderChain | None = None) -> None:
-    for message in (geocoder.messages if geocoder else []):
+def show_load_issues(ds: Dataset, geocoder: GeocoderChain | None = None, notices: tuple[str, ...] = ()) -> None:
+    for message in (*notices, *(geocoder.messages if geocoder else [])):
         st.warning(md_text(message))
     if ds.issues:
         with st.expander(f"⚠️ {len(ds.issues)} problem(s) in the data files; the rest loaded"):

@@ -18,7 +18,7 @@ prepare_page("Places")
 atlas = load_atlas()
 shared_view(atlas)
 st.title("Places")
-show_load_issues(atlas.ds, atlas.geocoder)
+show_load_issues(atlas.ds, atlas.geocoder, atlas.notices)
 st.caption(
     "Records name places; these are the positions the geocoder found for them, offline "
     "(our gazetteer, then GeoNames towns) unless an online service is turned on "
