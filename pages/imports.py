@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from frontier_atlas.escaping import md_text
-from frontier_atlas.imports import FIELDS, ColumnMapping, guess_mapping, import_events, read_header
+from frontier_atlas.imports import FIELDS, ColumnMapping, UnreadableFile, guess_mapping, import_events, read_header
 from frontier_atlas.imports.formats import GEO_PRECISIONS, DATE_PRECISIONS
 from frontier_atlas.ui import import_store, prepare_page
 
@@ -36,8 +36,8 @@ if upload is not None:
     data = upload.getvalue()
     try:
         columns = read_header(data, upload.name)
-    except Exception as exc:  # unreadable header: say so, keep the page
-        st.error(md_text(f"{upload.name} could not be read as CSV or GeoJSON: {exc}"))
+    except UnreadableFile as exc:
+        st.error(md_text(str(exc)))
         st.stop()
     guess = guess_mapping(columns)
     st.success(md_text(f"{upload.name}: {len(columns)} columns; recognised as {FORMATS[guess.fmt]}."))
@@ -66,8 +66,8 @@ if upload is not None:
         with st.spinner("Reading and storing…"):
             try:
                 info, result = import_events(data, upload.name, mapping, store, name or None)
-            except Exception as exc:  # a file we cannot parse at all
-                st.error(md_text(f"{upload.name} could not be imported: {exc}"))
+            except UnreadableFile as exc:
+                st.error(md_text(str(exc)))
                 st.stop()
         st.session_state["last_import"] = info.id
         st.toast(f"Imported {info.rows:,} events")

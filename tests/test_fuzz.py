@@ -100,3 +100,54 @@ def test_a_broken_row_is_reported_and_the_rest_loads(tmp_path_factory, row):
     assert {"bileh-savar", "karabakh"} <= set(ds.records)
     for issue in ds.issues:
         assert issue.file and str(issue)
+
+
+# ---- imported event files ------------------------------------------------------------
+from frontier_atlas.imports import UnreadableFile, guess_mapping, read_events, read_header  # noqa: E402
+from frontier_atlas.imports.formats import ColumnMapping  # noqa: E402
+
+IMPORT_COLUMNS = ["event_id_cnty", "event_date", "time_precision", "event_type", "iso", "country", "location",
+                  "latitude", "longitude", "geo_precision", "fatalities", "notes"]
+cells = st.one_of(st.text(max_size=20), st.sampled_from(["2024-05-18", "18 May 2024", "40.5", "-200", "1", "3",
+                                                         "NaN", "inf", "", "31 Feb 2024", "Azerbaijan", "31"]))
+
+
+@given(st.binary(max_size=4000), st.sampled_from(["a.csv", "a.geojson", "a.json", "a"]))
+def test_any_bytes_import_as_data_or_a_clear_error(data, name):
+    mapping = ColumnMapping("custom", {"date": "event_date", "latitude": "latitude", "longitude": "longitude"})
+    for step in (lambda: read_header(data, name), lambda: read_events(data, name, mapping)):
+        try:
+            step()
+        except UnreadableFile as exc:
+            assert name in str(exc) or "GeoJSON" in str(exc) or "JSON" in str(exc)
+
+
+@given(st.lists(st.lists(cells, min_size=0, max_size=len(IMPORT_COLUMNS) + 2), max_size=30))
+def test_every_imported_row_loads_or_is_listed(rows):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(IMPORT_COLUMNS)
+    writer.writerows(rows)
+    data = out.getvalue().encode()
+    result = read_events(data, "f.csv", guess_mapping(read_header(data, "f.csv")))
+    rejected = {i.row for i in result.issues if i.rejected}
+    assert len(result.frame) + len(rejected) == result.rows_read
+    assert not rejected & set(result.frame["row"])
+    assert result.frame["latitude"].between(-90, 90).all() and result.frame["longitude"].between(-180, 180).all()
+    assert (result.frame["date_end"] >= result.frame["date_start"]).all()
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.floats() | st.text(max_size=10) | st.integers(),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                       max_size=4), max_leaves=20)
+
+
+@given(st.lists(st.fixed_dictionaries({"type": st.just("Feature"), "geometry": json_values,
+                                       "properties": json_values}), max_size=10))
+def test_any_geojson_features_load_or_are_listed(features):
+    import json
+
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    mapping = ColumnMapping("custom", {"date": "when", "latitude": "latitude", "longitude": "longitude"})
+    result = read_events(data, "f.geojson", mapping)
+    assert len(result.frame) + result.rejected == len(features)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from frontier_atlas.imports.eventset import EventSet
 from frontier_atlas.imports.formats import FIELDS, ColumnMapping, guess_mapping
-from frontier_atlas.imports.reader import ImportResult, read_events, read_header
+from frontier_atlas.imports.reader import ImportResult, UnreadableFile, read_events, read_header
 from frontier_atlas.imports.store import ImportStore, SetInfo
 
 __all__ = ["FIELDS", "ColumnMapping", "EventSet", "ImportResult", "ImportStore", "SetInfo",
-           "guess_mapping", "import_events", "read_events", "read_header"]
+           "UnreadableFile", "guess_mapping", "import_events", "read_events", "read_header"]
 
 
 def _sha256(data: bytes | Path) -> str:

@@ -32,6 +32,10 @@ CHUNK_ROWS = 200_000
 _ISO_DAY = r"^\d{4}-\d{2}-\d{2}"
 
 
+class UnreadableFile(ValueError):
+    """The file as a whole cannot be read (not CSV or GeoJSON, no header, bad JSON)."""
+
+
 @dataclass
 class RowIssue:
     row: int
@@ -93,10 +97,19 @@ def detect_encoding(sample: bytes) -> str:
 
 def read_header(data: bytes, name: str) -> list[str]:
     """Column names of a CSV, or the property names of a GeoJSON's features."""
+    try:
+        return _read_header(data, name)
+    except UnreadableFile:
+        raise
+    except (ValueError, TypeError, AttributeError, pd.errors.ParserError, UnicodeError) as exc:
+        raise UnreadableFile(f"{name} is not a CSV or GeoJSON we can read ({exc})") from exc
+
+
+def _read_header(data: bytes, name: str) -> list[str]:
     if _is_geojson(name, data[:200]):
         props: dict = {}
-        for feat in json.loads(data.decode(detect_encoding(data[:1_000_000]))).get("features", [])[:1000]:
-            props.update(dict.fromkeys((feat or {}).get("properties") or {}))
+        for feat in _features(data)[:1000]:
+            props.update(dict.fromkeys(_properties(feat)))
         return [*props, "latitude", "longitude"] if props else ["latitude", "longitude"]
     enc = detect_encoding(data[:1_000_000])
     return list(pd.read_csv(io.BytesIO(data[:1_000_000]), nrows=0, encoding=enc,
@@ -108,10 +121,22 @@ def _is_geojson(name: str, head: bytes) -> bool:
 
 
 def read_events(data: bytes | BinaryIO | Path, name: str, mapping: ColumnMapping) -> ImportResult:
-    """Read a whole file. ``data`` is the file's bytes, an open binary file or a path."""
+    """Read a whole file. ``data`` is the file's bytes, an open binary file or a path.
+
+    Raises ``UnreadableFile`` when the file as a whole cannot be read; a bad row is an issue.
+    """
+    try:
+        return _read_events(data, name, mapping)
+    except UnreadableFile:
+        raise
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, json.JSONDecodeError) as exc:
+        raise UnreadableFile(f"{name} is not a CSV or GeoJSON we can read ({exc})") from exc
+
+
+def _read_events(data: bytes | BinaryIO | Path, name: str, mapping: ColumnMapping) -> ImportResult:
     if isinstance(data, Path):
         with data.open("rb") as f:
-            return read_events(f, name, mapping)
+            return _read_events(f, name, mapping)
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     head = stream.read(1_000_000)
     stream.seek(0)
@@ -172,25 +197,39 @@ def _csv_chunks(stream: BinaryIO, encoding: str, mapping: ColumnMapping) -> tupl
     return iter(out), bad
 
 
-def _geojson_frame(data: bytes, mapping: ColumnMapping) -> pd.DataFrame:
-    """Point features as rows: their properties plus latitude/longitude from the geometry."""
+def _features(data: bytes) -> list:
     text = data.decode(detect_encoding(data[:1_000_000]), errors="replace")
-    doc = json.loads(text)
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise UnreadableFile(f"not valid JSON ({exc})") from exc
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
-        raise ValueError("not a GeoJSON FeatureCollection (no 'features' list)")
+        raise UnreadableFile("not a GeoJSON FeatureCollection (no 'features' list)")
+    return features
+
+
+def _properties(feat) -> dict:
+    props = feat.get("properties") if isinstance(feat, dict) else None
+    return props if isinstance(props, dict) else {}
+
+
+def _geojson_frame(data: bytes, mapping: ColumnMapping) -> pd.DataFrame:
+    """Point features as rows: their properties plus latitude/longitude from the geometry."""
     rows = []
-    for feat in features:
+    for feat in _features(data):
         feat = feat if isinstance(feat, dict) else {}
-        props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
-        row = {k: "" if v is None else str(v) for k, v in props.items()}
+        row = {str(k): "" if v is None else str(v) for k, v in _properties(feat).items()}
         geom = feat.get("geometry") or {}
         coords = geom.get("coordinates") if isinstance(geom, dict) else None
-        if isinstance(geom, dict) and geom.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
+        if (isinstance(geom, dict) and geom.get("type") == "Point" and isinstance(coords, list)
+                and len(coords) >= 2 and all(isinstance(c, (int, float)) for c in coords[:2])):
             row["longitude"], row["latitude"] = str(coords[0]), str(coords[1])
         else:
             row["longitude"] = row["latitude"] = ""
-            row["__geometry"] = f"geometry is {geom.get('type') if isinstance(geom, dict) else None}, not a Point"
+            kind = geom.get("type") if isinstance(geom, dict) else None
+            row["__geometry"] = (f"geometry is {str(kind)[:30]}, not a Point" if kind != "Point"
+                                 else "a Point without two numbers for coordinates")
         rows.append(row)
     frame = pd.DataFrame(rows, dtype=str).fillna("")
     frame.index = np.arange(len(frame)) + 1  # "row N" is feature N
