@@ -76,7 +76,7 @@ def map_page() -> None:
     span = _fit_span(data_span(frame), [es.span for es in event_sets])
     all_countries = sorted({c for cs in frame["countries"] for c in cs}
                            | {c for es in event_sets for c in es.countries()}, key=country_name)
-    restore_view(atlas, span)  # fills the widget keys from the link or the shared view
+    restore_view(atlas, span, all_countries)  # fills the widget keys from the link or the shared view
     if span and state.get("_span") != span:  # a set was switched on or off
         old, (lo, hi) = state.get("_span"), state.get("dates", span)
         lo, hi = (span if old and (lo, hi) == old else (max(lo, span[0]), min(hi, span[1])))

@@ -202,12 +202,12 @@ def cell_panel(b: Breakdown, zoom_in) -> None:
         st.button("Close", key="close-cell", on_click=close_event_panel)
 
 
-def _link_view(atlas: Atlas, span) -> ViewState:
-    countries = {c for cs in atlas.frame["countries"] for c in cs}
+def _link_view(atlas: Atlas, span, extra_countries: list[str] = ()) -> ViewState:
+    countries = {c for cs in atlas.frame["countries"] for c in cs} | set(extra_countries)
     return from_query(dict(st.query_params), set(atlas.ds.records), countries, span)
 
 
-def restore_view(atlas: Atlas, span) -> ViewState:
+def restore_view(atlas: Atlas, span, extra_countries: list[str] = ()) -> ViewState:
     """The shared view for the map page: from the link on a session's first page, else
     the one kept in the session. Widget keys that Streamlit dropped while another page
     ran are filled from it. What a link got wrong stays listed until dismissed."""
@@ -215,7 +215,7 @@ def restore_view(atlas: Atlas, span) -> ViewState:
     if "view" in state:
         view = replace(state["view"], notices=())
     else:
-        view = _link_view(atlas, span)
+        view = _link_view(atlas, span, extra_countries)  # imported sets' countries are valid too
         state["link_notices"] = list(view.notices)
         if view.center is not None:
             state["link_view"] = (None, (view.center, view.zoom))
