@@ -12,7 +12,6 @@ event, ``g-<zoom>-<ix>-<iy>`` a grid cell.
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass
 
 import folium
@@ -24,13 +23,16 @@ from frontier_atlas.aggregate import POINT_LIMIT, Viewport, grid
 from frontier_atlas.escaping import html_text
 from frontier_atlas.imports.eventset import EventSet
 
-PALETTE = ("#c0392b", "#2471a3", "#7d3c98", "#d68910", "#138d75", "#5d6d7e", "#a04000", "#1e8449")
+# ten colours told apart easily (Tableau 10)
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+           "#9c755f", "#bab0ac")
 _TOKEN = re.compile(r"\u27e6([xg])-([a-z0-9-]+)\u27e7")
 
 
-def type_colour(event_type: str) -> str:
-    """A stable colour per event type (the same in every view and session)."""
-    return PALETTE[zlib.crc32(event_type.encode("utf-8")) % len(PALETTE)]
+def type_colours(sets: list[EventSet]) -> dict[str, str]:
+    """A colour per event type of the shown sets: the same while one pans and zooms."""
+    types = sorted({t or "event" for es in sets for t in es.event_types()} | {"event"})
+    return {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(types)}
 
 
 def clicked_token(text: str | None) -> tuple[str, list[str]] | None:
@@ -63,7 +65,7 @@ class EventLayer(MacroElement):
                 data.points.forEach(function (p) {
                     var when = day(p[4]) + (p[5] !== p[4] ? " – " + day(p[5]) : "");
                     var tip = "<b>" + data.places[p[3]] + "</b><br>" + when + " · " + data.types[p[2]] +
-                              (p[6] > 0 ? "<br>" + p[6] + " fatalities reported" : "") +
+                              (p[6] > 0 ? "<br>" + p[6] + (p[6] === 1 ? " fatality" : " fatalities") + " reported" : "") +
                               "<br><i>" + data.sets[p[7]][1] + "; position: " + data.precisions[p[9]] + "</i>" +
                               "<span hidden>\u27e6x-" + data.sets[p[7]][0] + "-" + p[8] + "\u27e7</span>";
                     L.circleMarker([p[0], p[1]], {
@@ -89,6 +91,28 @@ class EventLayer(MacroElement):
                 });
                 window.__faEvents.shapes = data.cells.length;
             }
+            // a legend that comes and goes with this layer (texts escaped in Python)
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "fa-event-legend");
+                div.style.cssText = "background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;" +
+                                    "font:12px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:220px";
+                var html = "<b>Imported events</b><br>";
+                if (data.mode === "points") {
+                    data.types.forEach(function (t, i) {
+                        html += '<span style="display:inline-block;width:10px;height:10px;border-radius:50%;' +
+                                'background:' + data.colours[i] + '"></span> ' + t + "<br>";
+                    });
+                } else {
+                    html += "each bubble counts the events in its part of the map; " +
+                            "darker and larger: more than its neighbours. Click one for details.";
+                }
+                div.innerHTML = html;
+                return div;
+            };
+            if (group._map) { legend.addTo(group._map); }
+            group.on("add", function () { legend.addTo(group._map); });
+            group.on("remove", function () { legend.remove(); });
         })();
         {% endmacro %}
         """
@@ -126,6 +150,7 @@ class _Lookup(dict):
 def _points_payload(picked: list[tuple[EventSet, np.ndarray]]) -> dict:
     """Compact rows plus lookup lists: about 50 bytes an event instead of a tooltip each."""
     types, places, precisions = _Lookup(), _Lookup(), _Lookup()
+    colours = type_colours([es for es, _ in picked])
     sets = [[es.id, html_text(es.name)] for es, _ in picked]
     points = []
     for k, (es, idx) in enumerate(picked):
@@ -139,7 +164,7 @@ def _points_payload(picked: list[tuple[EventSet, np.ndarray]]) -> dict:
                 precisions.index(cats["geo_precision"].value(i) or "precision not given"),
             ])
     return {"mode": "points", "points": points, "types": types.escaped(), "places": places.escaped(),
-            "precisions": precisions.escaped(), "sets": sets, "colours": [type_colour(t) for t in types]}
+            "precisions": precisions.escaped(), "sets": sets, "colours": [colours[t] for t in types]}
 
 
 def middle_bounds(lat: np.ndarray, lon: np.ndarray) -> tuple[float, float, float, float] | None:

@@ -254,7 +254,7 @@ def test_layer_stays_bounded_and_switches_from_points_to_grid(tmp_path):
     layer = next(iter(fg._children.values()))
     assert layer.data["sets"][0][0] == es.id and any(p[8] == 0 for p in layer.data["points"])
     text = _get_feature_group_string(fg, folium.Map())
-    assert len(text) < 2_000 + 80 * summary.shapes  # compact rows, texts sent once
+    assert len(text) < 6_000 + 80 * summary.shapes  # compact rows, texts sent once
     # a grid cell's breakdown counts the same events the bubble counted
     cells = grid(es.mx, es.my, es.lat, es.lon, es.fatalities, 4)
     k = int(np.argmax(cells.count))
