@@ -23,6 +23,7 @@ from folium.template import Template
 from frontier_atlas.assets import asset_url
 from frontier_atlas.control import controller_colour, controller_on
 from frontier_atlas.escaping import html_text
+from frontier_atlas import foliumpatch
 from frontier_atlas.formatting import format_dates
 from frontier_atlas.geocode import UNCERTAINTY_M
 from frontier_atlas.loader import Dataset
@@ -40,6 +41,8 @@ STYLE = {
     "region": ("#b9770e", '<circle cx="14" cy="14" r="5" fill="none" stroke="#fff" stroke-width="2.5"/>'),
     "movement": ("#117a65", '<path d="M8 14h10M15 10l4 4-4 4" stroke="#fff" stroke-width="2.5" fill="none"/>'),
 }
+
+foliumpatch.apply()
 
 _ID_TOKEN = re.compile(r"\u27e6([a-z0-9-]+)\u27e7")
 
