@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from frontier_atlas.escaping import safe_url
 from frontier_atlas.formatting import describe_position, format_dates
 from frontier_atlas.loader import Dataset
 from frontier_atlas.models import KIND_LABELS, country_name
@@ -20,7 +21,8 @@ class Details:
     title: str
     kind: str
     fields: list[tuple[str, str]] = field(default_factory=list)  # (label, plain text)
-    sources: list[dict] = field(default_factory=list)  # publisher, title, published, type, url
+    # publisher, title, published, type, and url: only a link-safe http(s) URL, else None
+    sources: list[dict] = field(default_factory=list)
     linked: list[tuple[str, str, str]] = field(default_factory=list)  # (role, id, name)
 
 
@@ -106,7 +108,7 @@ def record_details(rid: str, ds: Dataset, located: dict[str, Located]) -> Detail
         src = ds.sources[sid]
         d.sources.append({"id": sid, "publisher": src.publisher, "title": src.title,
                           "published": format_dates(src.published, None, src.published_precision),
-                          "type": src.type, "url": src.url})
+                          "type": src.type, "url": safe_url(src.url)})
     for role, target in rec.links:
         d.linked.append((role, target, ds.records[target].name))
     # records that point at this one (a region's events, a crossing's exercises)

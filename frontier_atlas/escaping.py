@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~:$])")
 
@@ -30,8 +31,40 @@ def md_text(value: object) -> str:
     return text.replace("\n", "  \n")
 
 
+# whitespace, control characters, and what could end a Markdown link or an HTML attribute
+_URL_REFUSED = re.compile(r"[\s\x00-\x1f\x7f<>\"'`\\]")
+
+
 def safe_url(url: str | None) -> str | None:
-    """Return the URL if it may become a link (http/https only), else None."""
-    if url and url.strip().lower().startswith(("http://", "https://")) and not re.search(r"[\s<>\"'`]", url.strip()):
-        return url.strip()
-    return None
+    """Return the URL if it may become a link, else None.
+
+    Only http(s) with a host: ``javascript:``, ``data:``, ``vbscript:`` in any case or
+    with leading blanks or control characters, and relative paths (which Markdown would
+    resolve against the app) stay plain text. A URL holding a quote, angle bracket,
+    backtick, backslash or blank is refused rather than repaired: it is malformed anyway.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    if _URL_REFUSED.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def md_link(text_md: str, url: str | None) -> str:
+    """``[text](url)`` for Streamlit Markdown when the URL is safe, else the text alone.
+
+    ``text_md`` must already be escaped (``md_text``). Parentheses in the URL are
+    percent-encoded so they cannot close the link early; Streamlit opens such links
+    in a new tab with ``rel="noopener noreferrer"``.
+    """
+    link = safe_url(url)
+    if link is None:
+        return text_md
+    return f"[{text_md}]({link.replace('(', '%28').replace(')', '%29')})"

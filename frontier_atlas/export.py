@@ -9,6 +9,7 @@ formula are prefixed with an apostrophe, and the prefix is removed on loading.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -108,7 +109,9 @@ def to_kml(ds: Dataset, located: dict[str, Located], ids: list[str]) -> str:
         rec = ds.records[rid]
         pm = ET.SubElement(doc, f"{{{ns}}}Placemark", id=rid)
         ET.SubElement(pm, f"{{{ns}}}name").text = rec.name
-        ET.SubElement(pm, f"{{{ns}}}description").text = rec.description or ""
+        # KML viewers (Google Earth) render <description> as HTML once the XML is parsed:
+        # escape it as HTML too, so markup in the data shows as text in the balloon
+        ET.SubElement(pm, f"{{{ns}}}description").text = html.escape(rec.description or "", quote=False)
         ext = ET.SubElement(pm, f"{{{ns}}}ExtendedData")
         for key, value in rec.model_dump().items():
             data = ET.SubElement(ext, f"{{{ns}}}Data", name=key)

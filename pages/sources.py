@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from frontier_atlas.escaping import md_text, safe_url
+from frontier_atlas.escaping import md_link, md_text, safe_url
 from frontier_atlas.formatting import format_dates
 from frontier_atlas.geocode import normalise
 from frontier_atlas.models import KIND_LABELS
@@ -43,9 +43,8 @@ for src in order:
     label = f"{src.publisher}: “{src.title}”, {format_dates(src.published, None, src.published_precision)}"
     with st.expander(md_text(label) + f" ({len(citing[src.id])})", expanded=src.id == focus):
         st.markdown(f"*{md_text(src.type)}*" + (f" · {md_text(src.note)}" if src.note else ""))
-        url = safe_url(src.url)
-        if url:
-            st.markdown(f"[Open the original]({url.replace('(', '%28').replace(')', '%29')})")
+        if safe_url(src.url):  # javascript:, data: and malformed URLs never become links
+            st.markdown(md_link("Open the original", src.url))
         for rid in citing[src.id]:
             rec = ds.records[rid]
             st.button(md_text(f"{KIND_LABELS[rec.kind]}: {rec.name}"), key=f"src-{src.id}-{rid}",
