@@ -137,6 +137,19 @@ class Legend(MacroElement):
         )
 
 
+class LeafletPrefix(MacroElement):
+    """Leaflet's credit link opens in a new tab; by default it replaced the map in its frame."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix(
+            '<a href="https://leafletjs.com" target="_blank" rel="noopener noreferrer">Leaflet</a>');
+        {% endmacro %}
+        """
+    )
+
+
 def _icon(rid: str, kind: str, selected: bool) -> folium.DivIcon:
     colour, glyph = STYLE[kind]
     size = 34 if selected else 28
@@ -295,6 +308,7 @@ def _base_map(height: int) -> folium.Map:
         "<style>.leaflet-container{background:#dbe7ef}"
         ".leaflet-tooltip{white-space:normal;width:max-content;max-width:320px}</style>"), name="fa_style")
     OfflineBasemap().add_to(fmap)
+    LeafletPrefix().add_to(fmap)
     return fmap
 
 

@@ -6,6 +6,7 @@ details, mapview); this module only caches them and writes them to the page.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import streamlit as st
 from frontier_atlas import config
 from frontier_atlas.assets import missing_assets, use_local_assets
 from frontier_atlas.details import record_details
-from frontier_atlas.escaping import md_text, safe_url
+from frontier_atlas.escaping import md_link, md_text
 from frontier_atlas.filters import data_span, records_frame
 from frontier_atlas.eventdetails import Breakdown
 from frontier_atlas.geocode import GeocoderChain
@@ -51,6 +52,7 @@ def _load(folder: str, signature: tuple) -> Atlas:
     geocoder = build_geocoder(ds.places, ds.overrides)
     located = locate_all(ds, geocoder)
     notices = (store.notice,) if store.notice else ()
+    gc.freeze()  # the loaded data lives for the process: keep it out of every later collection
     return Atlas(ds, located, records_frame(ds, located), geocoder, notices)
 
 
@@ -118,10 +120,7 @@ def details_panel(atlas: Atlas, rid: str) -> None:
         st.markdown("**Sources**")
         view = st.session_state.get("view")
         for src in d.sources:
-            title = md_text(src["title"])
-            url = safe_url(src["url"])
-            if url:
-                title = f"[{title}]({url.replace('(', '%28').replace(')', '%29')})"
+            title = md_link(md_text(src["title"]), src["url"])
             st.markdown(f"- {md_text(src['publisher'])}, “{title}”, {md_text(src['published'])} "
                         f"({md_text(src['type'])})")
             st.page_link("pages/sources.py", label="every record citing it", icon=":material/menu_book:",
