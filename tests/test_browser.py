@@ -123,8 +123,10 @@ def test_map_filters_click_details_offline(start_app, page, tmp_path):
     # every located record is drawn once: markers, clusters' members, polygon, line
     wait_until(lambda: drawn_records(page) == located_count(page), what="all records drawn")
     # the offline base layer drew country outlines from our own origin
-    wait_until(lambda: map_frame(page).locator("path:not(.leaflet-interactive)").count() > 50,
-               what="offline country outlines")
+    outlines_js = """() => { let n = 0; window.map.eachLayer(l => {
+        if (l.feature && l.options.interactive === false && l.options.renderer) n += 1; }); return n; }"""
+    wait_until(lambda: [f for f in page.frames if "streamlit_folium" in f.url][-1].evaluate(outlines_js) > 50,
+               what="offline country outlines (drawn on a canvas)")
 
     search(page, "Aras")
     wait_until(lambda: record_count(page)[0] == 3, what="search narrows to 3 records")
