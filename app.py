@@ -14,7 +14,14 @@ from frontier_atlas.eventdetails import cell_breakdown
 from frontier_atlas.eventlayer import build_event_layer, clicked_token
 from frontier_atlas.filters import Filters, apply_filters, data_span, timeline_steps, window_label
 from frontier_atlas.formatting import format_dates
-from frontier_atlas.mapview import build_map, record_id_from_tooltip
+from frontier_atlas.mapview import (
+    DEFAULT_CENTER,
+    DEFAULT_ZOOM,
+    base_map,
+    fit_bounds,
+    record_id_from_tooltip,
+    record_layer,
+)
 from frontier_atlas.models import KIND_LABELS, KINDS, country_name
 from frontier_atlas.state import ViewState
 from frontier_atlas.ui import (
@@ -185,20 +192,30 @@ def map_page() -> None:
             elif bound_to != signature:
                 state["link_view"] = None
         view = state["link_view"][1] if state.get("link_view") else None
-        layer = summary = None
+        layer = summary = viewport = None
         if masks:
             # what the map showed at the last rerun drives what is sent now
             viewport = Viewport.from_map((state.get("map") or {}).get("bounds"), (state.get("map") or {}).get("zoom"))
             layer, summary = build_event_layer(masks, viewport or Viewport(-60, -180, 75, 180, 2))
-        fmap = build_map(shown, ds, atlas.located, highlight=highlight,
-                         on_day=moment[1] if moment else None, view=view,
-                         extra_bounds=summary.bounds if summary else None)
-        if masks and viewport is None and fmap.fit_view:
+        records, points = record_layer(shown, ds, atlas.located, highlight=highlight,
+                                       on_day=moment[1] if moment else None)
+        fit = fit_bounds(points, summary.bounds if summary else None)
+        if view is None and fit and state.get("fit_key") != (signature, fit):
+            # the records (or events) shown changed: fit the view to them, once
+            state["fit_key"] = (signature, fit)
+            centre = ((fit[0] + fit[2]) / 2, (fit[1] + fit[3]) / 2)
+            state["map_goto"] = (centre, min(9, Viewport.fit(*fit, width_px=560, height_px=520).zoom))
+        if masks and viewport is None and fit:
             # first draw: aim the layer at the view the map is about to fit
-            layer, summary = build_event_layer(masks, Viewport.fit(*fmap.fit_view))
-        goto = state.get("map_goto")
+            layer, summary = build_event_layer(masks, Viewport.fit(*fit))
+        # the base map (outlines, tiles, legend) stays the same for the session, so the
+        # browser keeps it; records and events are layers swapped into it
+        state.setdefault("base_view", view or state.get("map_goto") or (DEFAULT_CENTER, DEFAULT_ZOOM))
+        fmap = base_map(600, *state["base_view"])
+        goto = view or state.get("map_goto")
         out = st_folium(
-            fmap, key="map", height=600, use_container_width=True, feature_group_to_add=layer,
+            fmap, key="map", height=600, use_container_width=True,
+            feature_group_to_add=[records] + ([layer] if layer else []),
             center=goto[0] if goto else None, zoom=goto[1] if goto else None,
             returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count", "center", "zoom",
                               "bounds"],
@@ -207,11 +224,11 @@ def map_page() -> None:
             st.caption(f"Imported events: {summary.in_view:,} in and around the view, drawn as "
                        + {"points": f"{summary.shapes:,} points", "grid": f"{summary.shapes:,} counted cells "
                           "(zoom in or click one for details)", "none": "nothing here"}[summary.mode] + ".")
-        # streamlit-folium counts clicks, so clicking the same marker again is news;
-        # the count restarts when the map is rebuilt, hence the map signature.
+        # streamlit-folium counts clicks, so clicking the same marker again is news; the
+        # map itself stays for the session (only its layers change), and so does the count
         count = out.get("last_object_clicked_count")
-        if count and state.get("last_click") != (signature, count):
-            state["last_click"] = (signature, count)
+        if count and state.get("last_click") != count:
+            state["last_click"] = count
             tooltip = out.get("last_object_clicked_tooltip")
             token = clicked_token(tooltip)
             rid = record_id_from_tooltip(tooltip)

@@ -193,18 +193,43 @@ def build_map(
     view: tuple[tuple[float, float], int] | None = None,
     extra_bounds: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
-    """The map of the records in ``shown`` (a filtered ``records_frame``).
-
-    ``extra_bounds`` (south, west, north, east): more to fit in view, e.g. the imported
-    events. The bounds fitted are kept as ``fmap.fit_view`` (None when not fitting).
+    """The map of the records in ``shown`` (a filtered ``records_frame``) in one piece.
 
     ``highlight``: records of the timeline's moment, drawn emphasised. ``on_day``: the
     day whose controllers colour the regions (today if None). ``view``: centre and zoom
-    to open at (from a shared link) instead of fitting the records.
+    to open at (from a shared link) instead of fitting the records. ``extra_bounds``
+    (south, west, north, east): more to fit in view, e.g. the imported events. The
+    bounds fitted are kept as ``fmap.fit_view`` (None when not fitting).
     """
+    fmap = base_map(height)
+    layer, points = record_layer(shown, ds, located, selected_id, highlight, on_day)
+    layer.add_to(fmap)
+    fmap.fit_view = None
+    fit = fit_bounds(points, extra_bounds)
+    if view is not None:
+        (lat, lon), zoom = view
+        fmap.location, fmap.options["zoom"] = [lat, lon], zoom
+    elif fit:
+        fmap.fit_bounds([fit[:2], fit[2:]], padding=(40, 40), max_zoom=9)
+        fmap.fit_view = fit
+    return fmap
+
+
+def fit_bounds(points: list[tuple[float, float]],
+               extra: tuple[float, float, float, float] | None = None) -> tuple[float, float, float, float] | None:
+    """South, west, north, east to show: the records' (middle 90 % when many) and ``extra``."""
+    fit = view_bounds(points) if points else []
+    if extra:
+        fit = view_bounds(fit + [(extra[0], extra[1]), (extra[2], extra[3])])
+    return (fit[0][0], fit[0][1], fit[1][0], fit[1][1]) if fit else None
+
+
+def base_map(height: int = 600, location: tuple[float, float] = DEFAULT_CENTER, zoom: int = DEFAULT_ZOOM) -> folium.Map:
+    """What stays the same while the filters change: the offline outlines, the online
+    tile choices, the legend. The map page keeps it fixed and swaps ``record_layer``
+    through ``st_folium(feature_group_to_add=...)``, so the browser never reloads it."""
     fmap = _base_map(height)
-    day = on_day or date.today()
-    highlight = highlight or set()
+    fmap.location, fmap.options["zoom"] = list(location), zoom
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", show=False).add_to(fmap)
     folium.TileLayer(
         tiles="https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
@@ -214,14 +239,31 @@ def build_map(
         tiles="https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
         attr="Esri, Maxar, Earthstar Geographics", name="Esri World Imagery (online)", show=False,
     ).add_to(fmap)
+    Legend(["exercise", "crossing", "event", "region", "movement"]).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap
 
-    regions = folium.FeatureGroup(name="Disputed regions").add_to(fmap)
-    uncertainty = folium.FeatureGroup(name="Position uncertainty").add_to(fmap)
-    movements = folium.FeatureGroup(name="Movements").add_to(fmap)
+
+def record_layer(
+    shown: pd.DataFrame,
+    ds: Dataset,
+    located: dict[str, Located],
+    selected_id: str | None = None,
+    highlight: set[str] | None = None,
+    on_day: date | None = None,
+) -> tuple[folium.FeatureGroup, list[tuple[float, float]]]:
+    """The records as one layer (regions, uncertainty, movements, clustered markers),
+    with the positions drawn, for fitting the view."""
+    group = folium.FeatureGroup(name="Records")
+    day = on_day or date.today()
+    highlight = highlight or set()
+    regions = folium.FeatureGroup(name="Disputed regions").add_to(group)
+    uncertainty = folium.FeatureGroup(name="Position uncertainty").add_to(group)
+    movements = folium.FeatureGroup(name="Movements").add_to(group)
     markers = folium.plugins.MarkerCluster(
         name="Exercises, crossings, events",
         options={"maxClusterRadius": 35, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
-    ).add_to(fmap)
+    ).add_to(group)
 
     bounds: list[tuple[float, float]] = []
     circles: set[tuple[float, float, int]] = set()
@@ -275,20 +317,7 @@ def build_map(
             folium.Circle((point.lat, point.lon), radius=point.uncertainty_m, color="#555",
                           weight=1, dash_array="3 3", fill=False, interactive=False).add_to(uncertainty)
 
-    Legend(["exercise", "crossing", "event", "region", "movement"]).add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    fmap.fit_view = None
-    fit = view_bounds(bounds) if bounds else []
-    if extra_bounds:
-        south, west, north, east = extra_bounds
-        fit = view_bounds(fit + [(south, west), (north, east)])
-    if view is not None:
-        (lat, lon), zoom = view
-        fmap.location, fmap.options["zoom"] = [lat, lon], zoom
-    elif fit:
-        fmap.fit_bounds(fit, padding=(40, 40), max_zoom=9)
-        fmap.fit_view = (fit[0][0], fit[0][1], fit[1][0], fit[1][1])
-    return fmap
+    return group, bounds
 
 
 def view_bounds(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
