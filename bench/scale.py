@@ -117,7 +117,7 @@ def browser_run(browser, url: str, drawn_js: str, want: int | None, timeout: flo
         page.wait_for_timeout(3000)  # let the first view report settle
         before = received[0]
         frame = [f for f in page.frames if "streamlit_folium" in f.url][-1]
-        frame.evaluate("() => window.map.panBy([250, 0], {animate: false})")
+        frame.evaluate("() => { window.map.panBy([250, 0], {animate: false}); return true; }")
         page.wait_for_timeout(4000)
         out["pan_bytes"] = received[0] - before
     context.close()
@@ -135,7 +135,10 @@ def probe(url: str, js: str, want: int | None, timeout: float, pan: bool) -> dic
         out, _ = proc.communicate(timeout=timeout + 30)
         return json.loads(out.strip().splitlines()[-1])
     except (subprocess.TimeoutExpired, IndexError, ValueError):
-        os.killpg(proc.pid, signal.SIGKILL)  # with its Chromium
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # with its Chromium
+        except ProcessLookupError:
+            pass  # it had ended (without a result)
         proc.wait()
         return {"draw_s": None, "ws_bytes_load": None, "pan_bytes": None}
 
