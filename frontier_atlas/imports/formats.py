@@ -67,32 +67,39 @@ class ColumnMapping:
         return [f for f, (_, required) in FIELDS.items() if required and not self.columns.get(f)]
 
 
-def acled_mapping(columns: list[str]) -> ColumnMapping:
-    wanted = {
-        "event_id": "event_id_cnty", "date": "event_date", "date_precision": "time_precision",
-        "latitude": "latitude", "longitude": "longitude", "geo_precision": "geo_precision",
-        "event_type": "event_type", "sub_type": "sub_event_type", "actor1": "actor1",
-        "actor2": "actor2", "country": "country", "admin1": "admin1", "location": "location",
-        "fatalities": "fatalities", "source": "source", "notes": "notes",
-    }
+# the exports' own column names for our fields
+ACLED_COLUMNS = {
+    "event_id": "event_id_cnty", "date": "event_date", "date_precision": "time_precision",
+    "latitude": "latitude", "longitude": "longitude", "geo_precision": "geo_precision",
+    "event_type": "event_type", "sub_type": "sub_event_type", "actor1": "actor1",
+    "actor2": "actor2", "country": "country", "admin1": "admin1", "location": "location",
+    "fatalities": "fatalities", "source": "source", "notes": "notes",
+}
+UCDP_COLUMNS = {
+    "event_id": "id", "date": "date_start", "date_end": "date_end", "date_precision": "date_prec",
+    "latitude": "latitude", "longitude": "longitude", "geo_precision": "where_prec",
+    "event_type": "type_of_violence", "sub_type": "conflict_name", "actor1": "side_a",
+    "actor2": "side_b", "country": "country", "admin1": "adm_1", "location": "where_coordinates",
+    "fatalities": "best", "source": "source_office", "notes": "source_headline",
+}
+
+
+def _present(columns: list[str], wanted: dict[str, str]) -> dict[str, str]:
+    """Our field -> the file's column, for the preset columns the file has (any case)."""
     lower = {c.lower(): c for c in columns}
-    mapped = {ours: lower[theirs] for ours, theirs in wanted.items() if theirs in lower}
-    if "iso" in lower and "country" not in mapped:
-        mapped["country"] = lower["iso"]  # numeric ISO 3166 code
+    return {ours: lower[theirs] for ours, theirs in wanted.items() if theirs in lower}
+
+
+def acled_mapping(columns: list[str]) -> ColumnMapping:
+    mapped = _present(columns, ACLED_COLUMNS)
+    if "country" not in mapped:
+        mapped.update(_present(columns, {"country": "iso"}))  # numeric ISO 3166 code
     return ColumnMapping("acled", mapped, ACLED_DATE_PRECISION, ACLED_GEO_PRECISION)
 
 
 def ucdp_mapping(columns: list[str]) -> ColumnMapping:
-    wanted = {
-        "event_id": "id", "date": "date_start", "date_end": "date_end", "date_precision": "date_prec",
-        "latitude": "latitude", "longitude": "longitude", "geo_precision": "where_prec",
-        "event_type": "type_of_violence", "sub_type": "conflict_name", "actor1": "side_a",
-        "actor2": "side_b", "country": "country", "admin1": "adm_1", "location": "where_coordinates",
-        "fatalities": "best", "source": "source_office", "notes": "source_headline",
-    }
-    lower = {c.lower(): c for c in columns}
-    mapped = {ours: lower[theirs] for ours, theirs in wanted.items() if theirs in lower}
-    return ColumnMapping("ucdp", mapped, UCDP_DATE_PRECISION, UCDP_GEO_PRECISION, UCDP_VIOLENCE)
+    return ColumnMapping("ucdp", _present(columns, UCDP_COLUMNS), UCDP_DATE_PRECISION, UCDP_GEO_PRECISION,
+                         UCDP_VIOLENCE)
 
 
 # common spellings, for a first guess in the mapping step

@@ -9,7 +9,6 @@ curated data is never written here.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -127,6 +126,3 @@ class ImportStore:
             parts.append(pf.read_row_group(group).slice(offset, 1).to_pandas())
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
-
-def file_sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
