@@ -198,20 +198,17 @@ def build_map(
     ``highlight``: records of the timeline's moment, drawn emphasised. ``on_day``: the
     day whose controllers colour the regions (today if None). ``view``: centre and zoom
     to open at (from a shared link) instead of fitting the records. ``extra_bounds``
-    (south, west, north, east): more to fit in view, e.g. the imported events. The
-    bounds fitted are kept as ``fmap.fit_view`` (None when not fitting).
+    (south, west, north, east): more to fit in view, e.g. the imported events.
     """
     fmap = base_map(height)
     layer, points = record_layer(shown, ds, located, selected_id, highlight, on_day)
     layer.add_to(fmap)
-    fmap.fit_view = None
     fit = fit_bounds(points, extra_bounds)
     if view is not None:
         (lat, lon), zoom = view
         fmap.location, fmap.options["zoom"] = [lat, lon], zoom
     elif fit:
         fmap.fit_bounds([fit[:2], fit[2:]], padding=(40, 40), max_zoom=9)
-        fmap.fit_view = fit
     return fmap
 
 
