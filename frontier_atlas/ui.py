@@ -77,6 +77,13 @@ PAGES = (("app.py", "Map", ":material/map:"), ("pages/data.py", "Data", ":materi
          ("pages/places.py", "Places", ":material/location_on:"), ("pages/about.py", "About", ":material/info:"))
 
 
+# Streamlit's multiselect widens its typing box to 48 px when focused, which wraps it
+# onto a second line beside a long chip. Leaving the box (a click on the next widget)
+# then shrinks the list by a line under the pointer, and that click lands on whatever
+# moved there. Keeping the focused minimum at the blurred one keeps the sidebar still.
+STEADY_WIDGETS_CSS = "<style>[data-testid='stMultiSelect'] input[role='combobox']{min-width:8px !important}</style>"
+
+
 def prepare_page(title: str) -> None:
     """Page config, our navigation links, and the offline asset check every page needs.
 
@@ -84,6 +91,7 @@ def prepare_page(title: str) -> None:
     would name the map page "app". Deep links (/places, /about) work as usual.
     """
     st.set_page_config(page_title=f"{title} · Frontier Atlas", page_icon="🗺️", layout="wide")
+    st.html(STEADY_WIDGETS_CSS)
     with st.sidebar:
         for path, label, icon in PAGES:
             st.page_link(path, label=label, icon=icon)

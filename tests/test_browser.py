@@ -225,6 +225,26 @@ def test_timeline_plays_and_pauses(start_app, page, tmp_path):
     screenshot(page, tmp_path, "timeline.png")
 
 
+def test_leaving_the_country_list_does_not_move_the_widget_under_the_pointer(start_app, page, tmp_path):
+    """A focused multiselect used to grow a line for its typing box beside a long chip.
+    The first click below it then blurred it, the sidebar moved up under the pointer,
+    and the click landed on whatever moved there: the timeline switch stayed off."""
+    app = start_app()
+    open_app(page, app.url)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    switch_label = sidebar.get_by_text("Show what was under way at a moment")
+    before = switch_label.bounding_box()["y"]
+    box = sidebar.get_by_role("combobox")
+    box.click()
+    box.fill("AZE")
+    page.get_by_role("option", name="(AZE)").first.click()
+    page.keyboard.press("Escape")  # the list keeps the focus, as after any choice
+    wait_until(lambda: record_count(page)[0] < record_count(page)[1], what="country filter applied")
+    assert switch_label.bounding_box()["y"] == before, "the focused list pushed the sidebar down"
+    switch_label.click()
+    wait_until(lambda: "under way" in moment_line(page), timeout=15, what="timeline on after one click")
+
+
 def test_about_page_opens_from_navigation(start_app, page):
     app = start_app()
     open_app(page, app.url)
