@@ -22,6 +22,7 @@ from frontier_atlas.mapview import (
     record_id_from_tooltip,
     record_layer,
 )
+from frontier_atlas.mapsync import current_view, note_report, request_view
 from frontier_atlas.models import KIND_LABELS, KINDS, country_name
 from frontier_atlas.state import ViewState
 from frontier_atlas.ui import (
@@ -51,7 +52,7 @@ def _toggle_play() -> None:
 
 
 def _zoom_to(centre: tuple[float, float], zoom: int) -> None:
-    st.session_state["map_goto"] = (centre, zoom)
+    request_view(st.session_state, (centre, zoom))
 
 
 def _fit_span(span, extra):
@@ -191,28 +192,28 @@ def map_page() -> None:
                 state["link_view"] = (signature, state["link_view"][1])
             elif bound_to != signature:
                 state["link_view"] = None
-        view = state["link_view"][1] if state.get("link_view") else None
-        layer = summary = viewport = None
+        link = state["link_view"][1] if state.get("link_view") else None
+        note_report(state, state.get("map"))
+        layer = summary = None
         if masks:
-            # what the map showed at the last rerun drives what is sent now
-            viewport = Viewport.from_map((state.get("map") or {}).get("bounds"), (state.get("map") or {}).get("zoom"))
-            layer, summary = build_event_layer(masks, viewport or Viewport(-60, -180, 75, 180, 2))
+            # the events in and around the view on screen (or the world, before the map has one)
+            here = current_view(state, state.get("map"), link or state.get("map_goto"))
+            layer, summary = build_event_layer(masks, here.viewport if here else Viewport(-60, -180, 75, 180, 2))
         records, points = record_layer(shown, ds, atlas.located, highlight=highlight,
                                        on_day=moment[1] if moment else None)
         fit = fit_bounds(points, summary.bounds if summary else None)
-        if view is None and fit and state.get("fit_key") != (signature, fit):
+        if link is None and fit and state.get("fit_key") != (signature, fit):
             # the records (or events) shown changed: fit the view to them, once
             state["fit_key"] = (signature, fit)
             centre = ((fit[0] + fit[2]) / 2, (fit[1] + fit[3]) / 2)
-            state["map_goto"] = (centre, min(9, Viewport.fit(*fit, width_px=560, height_px=520).zoom))
-        if masks and viewport is None and fit:
-            # first draw: aim the layer at the view the map is about to fit
-            layer, summary = build_event_layer(masks, Viewport.fit(*fit))
+            request_view(state, (centre, min(9, Viewport.fit(*fit, width_px=560, height_px=520).zoom)))
+            if masks:  # aim the layer at the view the map is about to show
+                layer, summary = build_event_layer(masks, current_view(state, None, state["map_goto"]).viewport)
         # the base map (outlines, tiles, legend) stays the same for the session, so the
         # browser keeps it; records and events are layers swapped into it
-        state.setdefault("base_view", view or state.get("map_goto") or (DEFAULT_CENTER, DEFAULT_ZOOM))
+        state.setdefault("base_view", link or state.get("map_goto") or (DEFAULT_CENTER, DEFAULT_ZOOM))
         fmap = base_map(600, *state["base_view"])
-        goto = view or state.get("map_goto")
+        goto = link or state.get("map_goto")
         out = st_folium(
             fmap, key="map", height=600, use_container_width=True,
             feature_group_to_add=[records] + ([layer] if layer else []),
@@ -264,13 +265,13 @@ def map_page() -> None:
         else:
             st.info("Click a marker, region or line on the map to read its details and sources.")
 
-    center = out.get("center")
+    here = current_view(state, out, goto)
     publish_view(ViewState(
         date_from=date_from if span and date_from != span[0] else None,
         date_to=date_to if span and date_to != span[1] else None,
         timeline=bool(step_window), step=step, moment=step_window[0] if step_window else None,
         countries=tuple(countries), kinds=tuple(kinds), query=query, selected=state.get("selected"),
-        center=(center["lat"], center["lng"]) if center else None, zoom=out.get("zoom"),
+        center=here.centre if here else None, zoom=here.zoom if here else None,
     ))
 
 

@@ -48,6 +48,24 @@ class Viewport:
         zoom = int(max(1, min(16, math.floor(math.log2(min(width_px / (dx * TILE), height_px / (dy * TILE)))))))
         return cls(south, west, north, east, zoom)
 
+    @classmethod
+    def around(cls, centre: tuple[float, float], zoom: int, width_px: int = 800, height_px: int = 600) -> "Viewport":
+        """The view a map of this size shows at this centre and zoom (Leaflet's setView)."""
+        scale = TILE * 2.0 ** zoom  # pixels per world unit
+        cx, cy = mercator(np.array([centre[0]]), np.array([centre[1]]))
+        half_x, half_y = width_px / 2 / scale, height_px / 2 / scale
+        y_top, y_bottom = max(0.0, float(cy[0]) - half_y), min(1.0, float(cy[0]) + half_y)
+        lat = lambda y: math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y))))  # noqa: E731
+        west, east = (float(cx[0]) - half_x) * 360 - 180, (float(cx[0]) + half_x) * 360 - 180
+        return cls(lat(y_bottom), max(-180.0, west), lat(y_top), min(180.0, east), int(zoom))
+
+    def size_px(self) -> tuple[int, int]:
+        """The map's size on screen, in pixels, when it shows this view."""
+        scale = TILE * 2.0 ** self.zoom
+        x0, y1 = mercator(np.array([self.south]), np.array([self.west]))
+        x1, y0 = mercator(np.array([self.north]), np.array([self.east]))
+        return round(float(x1[0] - x0[0]) * scale), round(float(y1[0] - y0[0]) * scale)
+
     def padded(self, share: float = 0.5) -> "Viewport":
         """The view grown by ``share`` of its size on each side: small pans need nothing new."""
         dlat, dlon = (self.north - self.south) * share, (self.east - self.west) * share

@@ -152,6 +152,47 @@ class LeafletPrefix(MacroElement):
     )
 
 
+class QuietEcho(MacroElement):
+    """streamlit-folium reports the view after every move, the moves the page asked for
+    with ``st_folium(center=, zoom=)`` included, and each report is a script run: one
+    more after every filter change that refits the map. The page already knows where
+    it sent the map, so a report that only echoes that view (within two pixels) is not
+    sent; a move of the user's, a click, anything else still is. Outside Streamlit
+    (an exported map) there is nothing to wrap. Relies on streamlit-folium 0.27
+    exposing ``window.Streamlit`` and keeping the requested view in ``last_center`` /
+    ``last_zoom`` (tests/test_browser.py checks both)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            const S = window.Streamlit;
+            if (!S || !S.setComponentValue || S.faQuietEcho) return;
+            const send = S.setComponentValue, VIEW = ['center', 'zoom', 'bounds'];
+            let last = null;
+            S.setComponentValue = function (value) {
+                const g = window.__GLOBAL_DATA__, asked = g && g.last_center;
+                if (last && asked && value && value.center && value.zoom === g.last_zoom) {
+                    const lat = Array.isArray(asked) ? asked[0] : asked.lat;
+                    const lng = Array.isArray(asked) ? asked[1] : asked.lng;
+                    const px = 360 / (256 * Math.pow(2, value.zoom));
+                    const rest = Object.keys(value).every(
+                        k => VIEW.includes(k) || JSON.stringify(value[k]) === JSON.stringify(last[k]));
+                    if (rest && Math.abs(value.center.lat - lat) < 2 * px && Math.abs(value.center.lng - lng) < 2 * px) {
+                        window.faEchoesKept = (window.faEchoesKept || 0) + 1;
+                        return;
+                    }
+                }
+                last = value;
+                return send.apply(this, arguments);
+            };
+            S.faQuietEcho = true;
+        })();
+        {% endmacro %}
+        """
+    )
+
+
 def _icon(rid: str, kind: str, selected: bool) -> folium.DivIcon:
     colour, glyph = STYLE[kind]
     size = 34 if selected else 28
@@ -245,6 +286,7 @@ def base_map(height: int = 600, location: tuple[float, float] = DEFAULT_CENTER, 
         folium.TileLayer(xyzservices.TileProvider(name=name, url=url, attribution=attr),
                          attr=attr, name=name, show=False).add_to(fmap)
     Legend(["exercise", "crossing", "event", "region", "movement"]).add_to(fmap)
+    QuietEcho().add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap
 

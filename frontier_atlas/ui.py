@@ -243,7 +243,9 @@ def restore_view(atlas: Atlas, span, extra_countries: list[str] = ()) -> ViewSta
 def publish_view(view: ViewState) -> None:
     """Keep the view for the other pages and put it in the address bar."""
     st.session_state["view"] = view
-    st.query_params.from_dict(to_query(view))
+    params = to_query(view)
+    if st.query_params.to_dict() != params:  # each write is a history entry in the browser
+        st.query_params.from_dict(params)
 
 
 def shared_view(atlas: Atlas) -> ViewState:
