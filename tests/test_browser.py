@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import append_csv, edit_csv
+from runlog import STATE_LOG_JS
 
 pytestmark = pytest.mark.browser
 
@@ -243,6 +244,54 @@ def test_leaving_the_country_list_does_not_move_the_widget_under_the_pointer(sta
     assert switch_label.bounding_box()["y"] == before, "the focused list pushed the sidebar down"
     switch_label.click()
     wait_until(lambda: "under way" in moment_line(page), timeout=15, what="timeline on after one click")
+
+
+def script_runs(page) -> int:
+    return page.evaluate("window.__faRuns.filter(e => e[1] === 'end').length")
+
+
+def settle(page, quiet: float = 2.0, timeout: float = 30.0) -> None:
+    """Until no script run has started or ended for ``quiet`` seconds."""
+    js = "() => { const r = window.__faRuns; return r.length ? performance.now() - r[r.length - 1][0] : 1e9; }"
+    wait_until(lambda: page.evaluate(js) > quiet * 1000, timeout=timeout, what="the app idle")
+
+
+def test_a_refit_costs_one_run_and_the_users_own_moves_still_reach_the_link(start_app, page, tmp_path):
+    """The map used to report every move back, its refits included: a second script run
+    after each filter change. Now a filter change is one run, the link still carries
+    the fitted view, and a pan of the user's is still reported."""
+    page.add_init_script(STATE_LOG_JS)
+    app = start_app()
+    open_app(page, app.url)
+    settle(page)
+    before = script_runs(page)
+    search(page, "Aras")
+    wait_until(lambda: record_count(page)[0] == 3, what="search narrows to 3 records")
+    wait_until(lambda: drawn_records(page) == 3, what="map follows the filter")
+    settle(page)
+    assert script_runs(page) - before == 1, "the refit was reported back as a second run"
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    assert frame.evaluate("window.faEchoesKept") >= 1  # the map did move, and kept quiet about it
+    fitted = frame.evaluate("[map.getCenter().lat, map.getCenter().lng, map.getZoom()]")
+    link_view = re.search(r"map=([-\d.]+)%2C([-\d.]+)%2C(\d+)", current_url(page)).groups()
+    assert abs(float(link_view[0]) - fitted[0]) < 0.01 and abs(float(link_view[1]) - fitted[1]) < 0.01
+    assert int(link_view[2]) == fitted[2]
+
+    # the user drags the map: that is news, and the link follows
+    page.locator(MAP_IFRAME).last.scroll_into_view_if_needed()
+    box = page.locator(MAP_IFRAME).last.bounding_box()
+    x, y = box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.3
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 150, y + 60, steps=8)
+    page.mouse.up()
+
+    def link_follows() -> bool:
+        lng = frame.evaluate("map.getCenter().lng")  # after Leaflet's inertia, too
+        in_link = float(re.search(r"map=([-\d.]+)%2C([-\d.]+)", current_url(page)).group(2))
+        return abs(lng - fitted[1]) > 0.1 and abs(in_link - lng) < 0.01
+
+    wait_until(link_follows, what="the dragged view in the link")
 
 
 def test_about_page_opens_from_navigation(start_app, page):
