@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 from frontier_atlas.aggregate import Viewport
 from frontier_atlas.escaping import md_text
 from frontier_atlas.eventdetails import cell_breakdown
-from frontier_atlas.eventlayer import build_event_layer, clicked_token
+from frontier_atlas.eventlayer import build_event_layer, clicked_token, event_bounds
 from frontier_atlas.filters import Filters, apply_filters, data_span, timeline_steps, window_label
 from frontier_atlas.formatting import format_dates
 from frontier_atlas.mapview import (
@@ -194,26 +194,25 @@ def map_page() -> None:
                 state["link_view"] = None
         link = state["link_view"][1] if state.get("link_view") else None
         note_report(state, state.get("map"))
-        layer = summary = None
-        if masks:
-            # the events in and around the view on screen (or the world, before the map has one)
-            here = current_view(state, state.get("map"), link or state.get("map_goto"))
-            layer, summary = build_event_layer(masks, here.viewport if here else Viewport(-60, -180, 75, 180, 2))
         records, points = record_layer(shown, ds, atlas.located, highlight=highlight,
                                        on_day=moment[1] if moment else None)
-        fit = fit_bounds(points, summary.bounds if summary else None)
+        fit = fit_bounds(points, event_bounds(masks))
         if link is None and fit and state.get("fit_key") != (signature, fit):
             # the records (or events) shown changed: fit the view to them, once
             state["fit_key"] = (signature, fit)
             centre = ((fit[0] + fit[2]) / 2, (fit[1] + fit[3]) / 2)
             request_view(state, (centre, min(9, Viewport.fit(*fit, width_px=560, height_px=520).zoom)))
-            if masks:  # aim the layer at the view the map is about to show
-                layer, summary = build_event_layer(masks, current_view(state, None, state["map_goto"]).viewport)
+        goto = link or state.get("map_goto")
+        layer = summary = None
+        if masks:
+            # the events in and around the view on screen (the one just requested, if any;
+            # the world before the map has one)
+            here = current_view(state, state.get("map"), goto)
+            layer, summary = build_event_layer(masks, here.viewport if here else Viewport(-60, -180, 75, 180, 2))
         # the base map (outlines, tiles, legend) stays the same for the session, so the
         # browser keeps it; records and events are layers swapped into it
-        state.setdefault("base_view", link or state.get("map_goto") or (DEFAULT_CENTER, DEFAULT_ZOOM))
+        state.setdefault("base_view", goto or (DEFAULT_CENTER, DEFAULT_ZOOM))
         fmap = base_map(600, *state["base_view"])
-        goto = link or state.get("map_goto")
         out = st_folium(
             fmap, key="map", height=600, use_container_width=True,
             feature_group_to_add=[records] + ([layer] if layer else []),

@@ -34,7 +34,7 @@ import folium  # noqa: E402
 from streamlit_folium import _get_feature_group_string, _get_map_string  # noqa: E402
 
 from frontier_atlas.aggregate import Viewport  # noqa: E402
-from frontier_atlas.eventlayer import build_event_layer  # noqa: E402
+from frontier_atlas.eventlayer import build_event_layer, event_bounds  # noqa: E402
 from frontier_atlas.filters import records_frame  # noqa: E402
 from frontier_atlas.geocode import GeocoderChain  # noqa: E402
 from frontier_atlas.imports import ImportStore, guess_mapping, import_events, read_header  # noqa: E402
@@ -179,8 +179,8 @@ def measure_ours(n: int, csv: Path, work: Path, port: int, ds_bits) -> dict:
     mask = es.mask()
 
     def build() -> tuple[str, str]:
-        layer, summary = build_event_layer([(es, mask)], Viewport(-60, -180, 75, 180, 2))
-        fmap = build_map(frame, ds, located, extra_bounds=summary.bounds)
+        layer, _ = build_event_layer([(es, mask)], Viewport(-60, -180, 75, 180, 2))
+        fmap = build_map(frame, ds, located, extra_bounds=event_bounds([(es, mask)]))
         base = _get_map_string(fmap)
         return base, _get_feature_group_string(layer, fmap)
 

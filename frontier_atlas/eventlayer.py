@@ -130,7 +130,6 @@ class LayerSummary:
     matched: int  # events the filters leave, anywhere
     in_view: int  # of those, in the (padded) viewport
     shapes: int  # points or bubbles sent
-    bounds: tuple[float, float, float, float] | None = None  # middle 90 % of the matched events
 
 
 def short_count(n: int) -> str:
@@ -180,26 +179,31 @@ def middle_bounds(lat: np.ndarray, lon: np.ndarray) -> tuple[float, float, float
     return float(s), float(w), float(n), float(e)
 
 
+def event_bounds(sets: list[tuple[EventSet, np.ndarray]]) -> tuple[float, float, float, float] | None:
+    """South, west, north, east of the middle 90 % of the events the masks keep: what a
+    refit of the map should show, wherever it is now."""
+    if not sets:
+        return None
+    return middle_bounds(np.concatenate([es.lat[mask] for es, mask in sets]),
+                         np.concatenate([es.lon[mask] for es, mask in sets]))
+
+
 def build_event_layer(sets: list[tuple[EventSet, np.ndarray]], view: Viewport) -> tuple[folium.FeatureGroup, LayerSummary]:
     """The layer for these sets (each with its filter mask) as seen in ``view``."""
     fg = folium.FeatureGroup(name="Imported events")
     area = view.padded()
     picked = []
     matched = in_view = 0
-    all_lat, all_lon = [], []
     for es, mask in sets:
         matched += int(mask.sum())
-        all_lat.append(es.lat[mask])
-        all_lon.append(es.lon[mask])
         idx = np.nonzero(mask & area.contains(es.lat, es.lon))[0]
         in_view += len(idx)
         picked.append((es, idx))
-    bounds = middle_bounds(np.concatenate(all_lat), np.concatenate(all_lon)) if sets else None
     if in_view == 0:
-        return fg, LayerSummary("none", matched, 0, 0, bounds)
+        return fg, LayerSummary("none", matched, 0, 0)
     if in_view <= POINT_LIMIT:
         EventLayer(_points_payload(picked)).add_to(fg)
-        return fg, LayerSummary("points", matched, in_view, in_view, bounds)
+        return fg, LayerSummary("points", matched, in_view, in_view)
     cells = grid(*(np.concatenate([getattr(es, name)[idx] for es, idx in picked])
                    for name in ("mx", "my", "lat", "lon", "fatalities")), view.zoom)
     data = []
@@ -214,4 +218,4 @@ def build_event_layer(sets: list[tuple[EventSet, np.ndarray]], view: Viewport) -
         data.append([round(float(cells.lat[k]), 4), round(float(cells.lon[k]), 4), n, short_count(n), tip,
                      round(float(heat[k]), 2)])
     EventLayer({"mode": "grid", "cells": data}).add_to(fg)
-    return fg, LayerSummary("grid", matched, in_view, len(data), bounds)
+    return fg, LayerSummary("grid", matched, in_view, len(data))
