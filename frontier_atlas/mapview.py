@@ -88,7 +88,8 @@ class OfflineBasemap(JSCSSMixin, folium.map.Layer):
         // whole world at 1:50m took some 45 ms per refit of the map.
         var {{ this.get_name() }} = L.layerGroup();
         (function (group) {
-            var all = [], renderer = null;
+            // the pane is looked up when the renderer joins the map, after "add" made it
+            var all = group.faAll = [], renderer = L.canvas({padding: 0.3, pane: "faOutlines"});
             function sync() {
                 var map = group._map;
                 if (!map) return;
@@ -101,7 +102,6 @@ class OfflineBasemap(JSCSSMixin, folium.map.Layer):
             group.on("add", function () {
                 var map = group._map;
                 if (!map.getPane("faOutlines")) map.createPane("faOutlines").style.zIndex = 350;
-                renderer = renderer || L.canvas({padding: 0.3, pane: "faOutlines"});
                 map.on("moveend", sync);
                 sync();
             });
@@ -110,14 +110,10 @@ class OfflineBasemap(JSCSSMixin, folium.map.Layer):
                 .then(function (r) { return r.json(); })
                 .then(function (topo) {
                     L.geoJSON(topojson.feature(topo, topo.objects.countries), {
-                        interactive: false, pane: "faOutlines",
+                        interactive: false, pane: "faOutlines", renderer: renderer,
                         style: {color: "#7f8c8d", weight: 0.8, fillColor: "#f4f1ea", fillOpacity: 1},
-                        onEachFeature: function (feature, layer) {
-                            layer.options.renderer = renderer || (renderer = L.canvas({padding: 0.3, pane: "faOutlines"}));
-                            all.push(layer);
-                        }
+                        onEachFeature: function (feature, layer) { all.push(layer); }
                     });
-                    group.faAll = all;
                     sync();
                 });
         })({{ this.get_name() }});
