@@ -1,6 +1,7 @@
 """Extraction from articles: speed on a 1,000-word text, and precision and recall of
-places and dates on hand-labelled real reports (tests/fixtures/reports/labels.json,
-plus the seed article when ../shared is there). Writes bench/results/ingest.md.
+places and dates on hand-labelled test reports written for this repository
+(tests/fixtures/reports/labels.json, plus the seed article when ../shared is there).
+Writes bench/results/ingest.md.
 
     .venv/bin/python bench/ingest.py
 """
@@ -80,8 +81,8 @@ def main() -> None:
               f"{statistics.median(times) * 1000:.0f} ms |\n| first extraction in a process (builds the GeoNames "
               f"index) | {cold:.1f} s |")
     out = ROOT / "bench" / "results" / "ingest.md"
-    out.write_text("# Article extraction benchmark\n\nReal reports labelled by hand (how: `tests/fixtures/reports/"
-                   "labels.json`, key `_how`). A date counts once per distinct day named; a range counts its "
+    out.write_text("# Article extraction benchmark\n\nTest reports written for this repository, labelled by "
+                   "hand (how: `tests/fixtures/reports/labels.json`, key `_how`). A date counts once per distinct day named; a range counts its "
                    "first and last day; an end we derive (from a duration) is not counted.\n\n" + table + "\n\n" + timing + "\n", encoding="utf-8")
     print(table)
     print(timing)
