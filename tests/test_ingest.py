@@ -5,24 +5,31 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import os
+
 import pytest
 
-from conftest import ROOT, SEED
+from conftest import SEED
 from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.ingest.dates import find_dates
 from frontier_atlas.ingest.drafts import extract
 from frontier_atlas.ingest.reading import UploadError, html_to_text, read_upload
 from frontier_atlas.loader import load_dataset
 
-ARTICLE = (ROOT.parent / "shared" / "seed" / "aras-2025-article.txt")
+# The seed report is a third-party article, so it is not in the repository: .ci/run points
+# this at the copy CI lays beside the clone (../shared/seed/aras-2025-article.txt).
+ARTICLE_ENV = "FRONTIER_ATLAS_SEED_ARTICLE"
 PUBLISHED = date(2025, 5, 18)
 
 
 @pytest.fixture(scope="module")
 def article() -> str:
-    if not ARTICLE.exists():  # CI lays shared/ beside the clone, as here
-        pytest.fail(f"seed article missing at {ARTICLE}")
-    return ARTICLE.read_text(encoding="utf-8")
+    path = os.environ.get(ARTICLE_ENV)
+    if not path:
+        pytest.skip(f"{ARTICLE_ENV} is not set: the seed acceptance test needs the seed article's path")
+    if not Path(path).is_file():
+        pytest.fail(f"{ARTICLE_ENV}={path}: no such file")
+    return Path(path).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
