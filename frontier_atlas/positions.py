@@ -6,12 +6,22 @@ geocoder resolves is the record's position, and the record says how it was found
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from frontier_atlas.config import STATIC_DIR
 from frontier_atlas.geocode import GeocoderChain, Position
+from frontier_atlas.geocode.provinces import province_outline
 from frontier_atlas.loader import Dataset
 from frontier_atlas.models import Record
 from frontier_atlas.outlines import approximate_outline, ring_centroid
+
+# Built by frontier_atlas.basemap.regions (Natural Earth outlines); absent, hulls stay.
+BASEMAP_DIR = STATIC_DIR / "basemap"
+REGIONS_FILE = "regions.geojson"
+PROVINCES_FILE = "provinces.json"
 
 
 @dataclass(frozen=True)
@@ -112,11 +122,34 @@ def outline_centre(outline: dict) -> Position:
                     props.get("region_id"))
 
 
-def derive_outlines(ds: Dataset, geocoder: GeocoderChain) -> dict[str, tuple[dict, tuple[str, ...]]]:
-    """Approximate outlines for regions listed in region_points.csv: (feature, unresolved names)."""
+def region_outlines(path: Path = BASEMAP_DIR / REGIONS_FILE) -> dict[str, dict]:
+    """Real region outlines by region id from ``regions.geojson`` (empty without the file).
+
+    Read fresh on each call (a few kB): callers put the features into a dataset.
+    """
+    try:
+        collection = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {f["properties"]["region_id"]: f for f in collection.get("features", [])
+            if (f.get("properties") or {}).get("region_id") and f.get("geometry")}
+
+
+def _is_approximate(outline: dict | None) -> bool:
+    return outline is None or (outline.get("properties") or {}).get("precision") == "approximate"
+
+
+def derive_outlines(ds: Dataset, geocoder: GeocoderChain,
+                    skip: frozenset[str] | set[str] = frozenset()) -> dict[str, tuple[dict, tuple[str, ...]]]:
+    """Approximate outlines for regions listed in region_points.csv: (feature, unresolved names).
+
+    Regions in ``skip`` (those with a real outline) get none: a hull is only for
+    where nothing better exists.
+    """
     by_region: dict[str, list] = {}
     for point in ds.region_points:
-        by_region.setdefault(point.region_id, []).append(point)
+        if point.region_id not in skip:
+            by_region.setdefault(point.region_id, []).append(point)
     derived = {}
     for rid, points in by_region.items():
         named, missing = [], []
@@ -130,14 +163,45 @@ def derive_outlines(ds: Dataset, geocoder: GeocoderChain) -> dict[str, tuple[dic
     return derived
 
 
-def locate_all(ds: Dataset, geocoder: GeocoderChain) -> dict[str, Located]:
-    """Every record's position. Adds derived outlines to ``ds.outlines`` (explicit ones win)."""
-    derived = derive_outlines(ds, geocoder)
+def locate_all(ds: Dataset, geocoder: GeocoderChain, basemap_dir: Path = BASEMAP_DIR) -> dict[str, Located]:
+    """Every record's position; fills ``ds.outlines`` with the best outline of each region.
+
+    Order of preference per region id: a real boundary from ``regions.geojson``
+    (Natural Earth) over an approximate one (from outlines.geojson, or a hull around
+    region_points.csv); an explicit outline that is not approximate stays. A record
+    placed at a province (its point's region_id is a province id) gets the province's
+    outline from ``provinces.json`` in ``ds.outlines``, so the map can draw it.
+    """
+    real = region_outlines(basemap_dir / REGIONS_FILE)
+    for rid, feature in real.items():
+        if _is_approximate(ds.outlines.get(rid)):
+            ds.outlines[rid] = feature
+    derived = derive_outlines(ds, geocoder, skip=set(real))
     for rid, (feature, _) in derived.items():
         ds.outlines.setdefault(rid, feature)
     located = {rid: locate_record(rec, ds, geocoder) for rid, rec in ds.records.items()}
+    added = _add_province_outlines(ds, located.values(), basemap_dir / PROVINCES_FILE)
+    for rid, loc in located.items():
+        if ds.records[rid].kind == "region" and loc.outline is None and loc.point and loc.point.region_id in added:
+            located[rid] = locate_record(ds.records[rid], ds, geocoder)  # now that its outline is known
     for rid, (_, missing) in derived.items():
         if missing and rid in located:
             loc = located[rid]
             located[rid] = Located(loc.point, loc.outline, loc.line, loc.unresolved + missing)
     return located
+
+
+def _add_province_outlines(ds: Dataset, located: Iterable[Located], provinces_path: Path) -> set[str]:
+    """Put the outline of every province a position points at into ``ds.outlines``."""
+    wanted = set()
+    for loc in located:
+        for pos in (loc.point, *(loc.line or ())):
+            if pos is not None and pos.region_id and pos.region_id not in ds.outlines:
+                wanted.add(pos.region_id)
+    added = set()
+    for pid in sorted(wanted):
+        feature = province_outline(pid, provinces_path)
+        if feature is not None:
+            ds.outlines[pid] = feature
+            added.add(pid)
+    return added

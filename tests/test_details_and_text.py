@@ -30,7 +30,9 @@ def test_region_details_list_control_periods():
     fields = record_details("karabakh", ds, located).fields
     control = [t for label, t in fields if label == "Control"]
     assert control[-1] == "Azerbaijan: 20 September 2023 – present"
-    assert any(label == "Outline" and "approximate" in t for label, t in fields)
+    # the real boundary from the base map's data, saying what it is and how old
+    outline = next(t for label, t in fields if label == "Outline")
+    assert outline.startswith("boundary") and "Natural Earth" in outline and "2018" in outline, outline
 
 
 def test_unplaced_record_says_so():

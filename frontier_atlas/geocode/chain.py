@@ -1,4 +1,4 @@
-"""The geocoder the app uses: cache, curated places, countries, GeoNames towns, Nominatim."""
+"""The geocoder the app uses: cache, curated places, countries, provinces, GeoNames towns, Nominatim."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from frontier_atlas.geocode.cache import GeocodeCache
 from frontier_atlas.geocode.countries import CountryGazetteer
 from frontier_atlas.geocode.names import iso2, normalise
 from frontier_atlas.geocode.offline import CuratedGazetteer, GeoNamesGazetteer
+from frontier_atlas.geocode.provinces import ProvinceGazetteer, provinces_digest
 from frontier_atlas.geocode.online import NominatimProvider, ProviderUnavailable
 from frontier_atlas.geocode.result import Position
 from frontier_atlas.models import Place
@@ -16,11 +17,17 @@ from frontier_atlas.models import Place
 OFFLINE = "offline"  # provider recorded for "no offline provider knows this name"
 
 
-def gazetteer_version(places: list[Place], overrides: list[Place]) -> str:
-    """A fingerprint of our gazetteer: offline cache entries are valid for one version."""
+def gazetteer_version(places: list[Place], overrides: list[Place], provinces: str = "") -> str:
+    """A fingerprint of our gazetteer: offline cache entries are valid for one version.
+
+    ``provinces`` is the province index's digest: a rebuilt (or newly installed)
+    index changes answers, so answers cached before it are computed again.
+    """
     h = hashlib.sha1()
     for p in [*overrides, *places]:
         h.update(p.model_dump_json().encode())
+    if provinces:  # no index: the same version as before provinces existed
+        h.update(b"provinces:" + provinces.encode())
     return h.hexdigest()[:16]
 
 
@@ -33,11 +40,13 @@ class GeocoderChain:
         online: NominatimProvider | None = None,
     ):
         overrides = overrides or []
-        # countries before towns: "Armenia" is a country here, not the city in Colombia
-        self.offline = [CuratedGazetteer(places, overrides), CountryGazetteer(), GeoNamesGazetteer()]
+        # countries before towns: "Armenia" is a country here, not the city in Colombia;
+        # provinces before towns: "Syunik" is Armenia's province, not a village of 645
+        provinces = ProvinceGazetteer()
+        self.offline = [CuratedGazetteer(places, overrides), CountryGazetteer(), provinces, GeoNamesGazetteer()]
         self.online = online
         self.cache = cache
-        self.version = gazetteer_version(places, overrides)
+        self.version = gazetteer_version(places, overrides, provinces_digest(provinces.path))
         self.calls: Counter[str] = Counter()  # provider name -> geocode calls made
         self._memo: dict[tuple[str, str | None], Position | None] = {}
 
