@@ -67,6 +67,18 @@ PACKAGES: tuple[Package, ...] = (
         ("dist/topojson-client.min.js",),
     ),
     Package(
+        "pmtiles",
+        "4.5.0",
+        "sha512-CBeD4SoUluFziGdy/8k7FOjQxQy486n+929W/tWophauvMICpkZ26vGBWhDt/6b1FZQWNaf4jFdT/5+q0Wii5w==",
+        ("dist/pmtiles.js",),
+    ),
+    Package(
+        "protomaps-leaflet",
+        "5.1.0",
+        "sha512-N0YY1Gbw5nZ9n8VUOvwHKm/w3zhTTuaZEeMZl8doHemeM4ujGPp2otI6t4Sgqrz8iM4svx2rpG1Q17rHkOWSaA==",
+        ("dist/protomaps-leaflet.js",),
+    ),
+    Package(
         "world-atlas",
         "2.0.2",
         "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ==",

@@ -64,3 +64,10 @@ def user_records_path() -> Path:
 def imports_dir() -> Path:
     """Folder of imported event sets (``FRONTIER_ATLAS_IMPORTS``, default ``<user dir>/imports``)."""
     return Path(os.environ.get("FRONTIER_ATLAS_IMPORTS", user_dir() / "imports"))
+
+
+def base_layer() -> str:
+    """``FRONTIER_ATLAS_BASE_LAYER``: ``offline`` (the full offline map, default) or
+    ``outlines`` (country outlines only: lighter, for slow machines)."""
+    value = os.environ.get("FRONTIER_ATLAS_BASE_LAYER", "offline").strip().lower()
+    return value if value in ("offline", "outlines") else "offline"

@@ -21,7 +21,9 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
+from frontier_atlas import config
 from frontier_atlas.assets import asset_url
+from frontier_atlas.basemap.layer import add_offline_map
 from frontier_atlas.control import controller_colour, controller_on
 from frontier_atlas.escaping import html_text
 from frontier_atlas import foliumpatch
@@ -73,10 +75,11 @@ class SafeTooltip(folium.Tooltip):
 
 
 class OfflineBasemap(JSCSSMixin, folium.map.Layer):
-    """Country outlines from Natural Earth (world-atlas), served by the app itself.
+    """Country outlines alone (Natural Earth 1:50m from world-atlas), served by the app itself.
 
-    The browser fetches the TopoJSON once from our own origin, so the map needs no
-    tile server and the outlines are not re-sent with every rerun.
+    The light alternative to the offline map (``basemap.layer``), for slow machines, and
+    the peer the base-map benchmark measures against. The browser fetches the TopoJSON
+    from our own origin the first time the layer is chosen.
     """
 
     _template = Template(
@@ -99,31 +102,34 @@ class OfflineBasemap(JSCSSMixin, folium.map.Layer):
                     if (want !== group.hasLayer(layer)) want ? group.addLayer(layer) : group.removeLayer(layer);
                 });
             }
+            var fetched = false;
             group.on("add", function () {
                 var map = group._map;
                 if (!map.getPane("faOutlines")) map.createPane("faOutlines").style.zIndex = 350;
                 map.on("moveend", sync);
                 sync();
+                if (fetched) return;
+                fetched = true;  // fetched the first time this base layer is chosen, not before
+                fetch({{ this.url|tojson }})
+                    .then(function (r) { return r.json(); })
+                    .then(function (topo) {
+                        L.geoJSON(topojson.feature(topo, topo.objects.countries), {
+                            interactive: false, pane: "faOutlines", renderer: renderer,
+                            style: {color: "#7f8c8d", weight: 0.8, fillColor: "#f4f1ea", fillOpacity: 1},
+                            onEachFeature: function (feature, layer) { all.push(layer); }
+                        });
+                        sync();
+                    });
             });
             group.on("remove", function () { if (group._map) group._map.off("moveend", sync); });
-            fetch({{ this.url|tojson }})
-                .then(function (r) { return r.json(); })
-                .then(function (topo) {
-                    L.geoJSON(topojson.feature(topo, topo.objects.countries), {
-                        interactive: false, pane: "faOutlines", renderer: renderer,
-                        style: {color: "#7f8c8d", weight: 0.8, fillColor: "#f4f1ea", fillOpacity: 1},
-                        onEachFeature: function (feature, layer) { all.push(layer); }
-                    });
-                    sync();
-                });
         })({{ this.get_name() }});
         {% endmacro %}
         """
     )
     default_js = [("topojson_client", asset_url("topojson-client", "dist/topojson-client.min.js"))]
 
-    def __init__(self, name: str = "Offline: country outlines"):
-        super().__init__(name=name, overlay=False, control=True, show=True)
+    def __init__(self, name: str = "Offline: country outlines only", show: bool = False):
+        super().__init__(name=name, overlay=False, control=True, show=show)
         self._name = "OfflineBasemap"
         self.url = asset_url("world-atlas", "countries-50m.json")
 
@@ -402,13 +408,18 @@ def view_bounds(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return [(lats[0], lons[0]), (lats[-1], lons[-1])]
 
 
-def _base_map(height: int) -> folium.Map:
+def _base_map(height: int, outlines_only: bool | None = None) -> folium.Map:
+    """``outlines_only``: the light country outlines as the base, not the offline map
+    (default: as configured, ``FRONTIER_ATLAS_BASE_LAYER``)."""
+    if outlines_only is None:
+        outlines_only = config.base_layer() == "outlines"
     fmap = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
                       control_scale=True, height=height, minZoom=2, maxZoom=18)
     fmap.get_root().header.add_child(folium.Element(
         "<style>.leaflet-container{background:#dbe7ef}"
         ".leaflet-tooltip{white-space:normal;width:max-content;max-width:320px}</style>"), name="fa_style")
-    OfflineBasemap().add_to(fmap)
+    add_offline_map(fmap, show=not outlines_only)
+    OfflineBasemap(show=outlines_only).add_to(fmap)
     LeafletPrefix().add_to(fmap)
     return fmap
 

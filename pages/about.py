@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from frontier_atlas.basemap.build import layer_sources
 from frontier_atlas.filters import data_span
 from frontier_atlas.formatting import format_dates
 from frontier_atlas.models import KIND_LABELS
@@ -43,6 +44,16 @@ st.markdown(
     "outline for a region. Region outlines approximated from known points say so in "
     "the details panel. Movements are straight schematic lines, not routes."
 )
+
+st.header("The offline base map")
+st.markdown(
+    "The map under the records is built on this machine from packages of the Debian and PyPI "
+    "registries (`make basemap`) and served by the app itself: nothing is fetched from elsewhere "
+    "unless you pick an online layer. Natural Earth's borders and disputed lines date from 2018, "
+    "before the 2020 and 2023 changes in Karabakh. It has no roads or railways: no registry "
+    "package holds them."
+)
+st.dataframe(layer_sources(), hide_index=True, width="stretch", key="basemap-sources")
 
 st.header("Limits")
 st.markdown(
