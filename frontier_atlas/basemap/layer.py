@@ -90,12 +90,18 @@ class OfflineMap(_BasemapLayer):
             var archive = new pmtiles.PMTiles({{ this.url|tojson }});
             window.faBasemap = window.faBasemap || {archive: archive};
             var opts = {url: archive, maxDataZoom: {{ this.maxzoom }}, attribution: {{ this.attribution|tojson }}};
-            return L.layerGroup([
-                protomapsL.leafletLayer(Object.assign({}, opts, {pane: "faGround", paintRules: GROUND,
-                    labelRules: [], backgroundColor: {{ this.water|tojson }}})),
-                protomapsL.leafletLayer(Object.assign({}, opts, {pane: "faLines", paintRules: LINES,
-                    labelRules: [], attribution: ""}))
-            ]);
+            var ground = protomapsL.leafletLayer(Object.assign({}, opts, {pane: "faGround", paintRules: GROUND,
+                labelRules: [], backgroundColor: {{ this.water|tojson }}}));
+            var lines = protomapsL.leafletLayer(Object.assign({}, opts, {pane: "faLines", paintRules: LINES,
+                labelRules: [], attribution: ""}));
+            // one tile cache for the three layers of the same archive: each tile is fetched
+            // and decoded once, not once a layer (protomaps-leaflet keeps it in .views)
+            lines.views = window.faBasemap.views = ground.views;
+            ground.once("load", function () {  // the first ground tiles are drawn: labels may start
+                window.faBasemap.groundReady = true;
+                (window.faBasemap.waiting || []).forEach(function (go) { go(); });
+            });
+            return L.layerGroup([ground, lines]);
         })();
         {% endmacro %}
         """
@@ -117,8 +123,21 @@ class PlaceLabels(_BasemapLayer):
         var {{ this.get_name() }} = (function () {
             {{ this.rules }}
             var archive = (window.faBasemap && window.faBasemap.archive) || new pmtiles.PMTiles({{ this.url|tojson }});
-            return protomapsL.leafletLayer({url: archive, maxDataZoom: {{ this.maxzoom }}, pane: "faLabels",
+            var labels = protomapsL.leafletLayer({url: archive, maxDataZoom: {{ this.maxzoom }}, pane: "faLabels",
                 paintRules: [], labelRules: LABELS, attribution: ""});
+            var shared = window.faBasemap = window.faBasemap || {archive: archive};
+            if (shared.views) labels.views = shared.views;
+            // Placing labels is the costliest drawing: it starts once the ground has its first
+            // tiles (or after 1.5 s under another base layer), so the map shows first.
+            var holder = L.layerGroup();
+            holder.on("add", function () {
+                var go = function () { if (holder._map && !holder.hasLayer(labels)) holder.addLayer(labels); };
+                if (shared.groundReady) { go(); return; }
+                (shared.waiting = shared.waiting || []).push(go);
+                setTimeout(go, 1500);
+            });
+            holder.faLabels = labels;
+            return holder;
         })();
         {% endmacro %}
         """
