@@ -60,7 +60,8 @@ st.markdown(
     "- Coverage starts from 2020 for exercises; earlier events appear where they explain a region.\n"
     "- Positions are as precise as the sources and our offline gazetteers allow; ranges, bases and "
     "sea areas are listed as reported but not mapped, and some records have no position at all.\n"
-    "- Region outlines are approximations drawn around known settlements, not borders.\n"
+    "- Karabakh, Abkhazia and South Ossetia are drawn with Natural Earth's 2018 boundaries (the 1991 "
+    "oblast lines); other region outlines are approximations drawn around known settlements, and say so.\n"
     "- Statuses of crossings are as of the date of the report cited, which may be old.\n"
     "- Where sources disagree, both versions are kept and attributed in the record."
 )

