@@ -24,6 +24,7 @@ from frontier_atlas.mapview import (
 )
 from frontier_atlas.mapsync import current_view, note_report, request_view
 from frontier_atlas.models import KIND_LABELS, KINDS, country_name
+from frontier_atlas.selection import selection_of
 from frontier_atlas.state import ViewState
 from frontier_atlas.ui import (
     cell_panel,
@@ -92,6 +93,7 @@ def map_page() -> None:
         state["_span"] = span
     state.setdefault("playing", False)
     state["_full_run"] = True
+    selection = selection_of(state)
 
     st.title("Frontier Atlas")
     show_load_issues(ds, atlas.geocoder, atlas.notices)
@@ -233,13 +235,11 @@ def map_page() -> None:
             token = clicked_token(tooltip)
             rid = record_id_from_tooltip(tooltip)
             if token and token[0] == "x":
-                state.selected, state["selected_cell"] = None, None
-                state["selected_event"] = (token[1][0], int(token[1][1]))
+                selection.select_event(token[1][0], int(token[1][1]))
             elif token:
-                state.selected, state["selected_event"] = None, None
-                state["selected_cell"] = tuple(int(p) for p in token[1])
+                selection.select_cell(*(int(p) for p in token[1]))
             elif rid in ds.records:
-                state.selected, state["selected_event"], state["selected_cell"] = rid, None, None
+                selection.select_record(rid)
 
         unplaced = shown[~shown["has_position"]]
         if not unplaced.empty:
@@ -254,13 +254,13 @@ def map_page() -> None:
 
     with col_details:
         by_id = {es.id: es for es in event_sets}
-        event = state.get("selected_event")
+        event = selection.event
         if event and event[0] in by_id and 0 <= event[1] < by_id[event[0]].n:
             event_panel(by_id[event[0]], event[1])
-        elif state.get("selected_cell") and masks:
-            cell_panel(cell_breakdown(masks, *state["selected_cell"]), _zoom_to)
-        elif state.get("selected") in ds.records:
-            details_panel(atlas, state.selected)
+        elif selection.cell and masks:
+            cell_panel(cell_breakdown(masks, *selection.cell), _zoom_to)
+        elif selection.record in ds.records:
+            details_panel(atlas, selection.record)
         else:
             st.info("Click a marker, region or line on the map to read its details and sources.")
 
@@ -269,7 +269,7 @@ def map_page() -> None:
         date_from=date_from if span and date_from != span[0] else None,
         date_to=date_to if span and date_to != span[1] else None,
         timeline=bool(step_window), step=step, moment=step_window[0] if step_window else None,
-        countries=tuple(countries), kinds=tuple(kinds), query=query, selected=state.get("selected"),
+        countries=tuple(countries), kinds=tuple(kinds), query=query, selected=selection.record,
         center=here.centre if here else None, zoom=here.zoom if here else None,
     ))
 

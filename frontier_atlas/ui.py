@@ -26,6 +26,7 @@ from frontier_atlas.loader import Dataset, load_dataset
 from frontier_atlas.positions import Located, locate_all
 from frontier_atlas.userdata import UserStore, merge_into
 from frontier_atlas.models import KINDS
+from frontier_atlas.selection import KEY, selection_of
 from frontier_atlas.state import ViewState, from_query, to_query
 
 
@@ -117,7 +118,7 @@ def show_load_issues(ds: Dataset, geocoder: GeocoderChain | None = None, notices
 
 
 def select_record(rid: str | None) -> None:
-    st.session_state["selected"] = rid
+    selection_of(st.session_state).select_record(rid)
 
 
 def details_panel(atlas: Atlas, rid: str) -> None:
@@ -161,14 +162,11 @@ def open_event_set(info: SetInfo) -> EventSet:
 
 
 def select_event(set_id: str, row: int) -> None:
-    st.session_state["selected"] = None
-    st.session_state["selected_cell"] = None
-    st.session_state["selected_event"] = (set_id, row)
+    selection_of(st.session_state).select_event(set_id, row)
 
 
 def close_event_panel() -> None:
-    st.session_state["selected_event"] = None
-    st.session_state["selected_cell"] = None
+    selection_of(st.session_state).clear()
 
 
 def event_panel(es: EventSet, row: int) -> None:
@@ -238,7 +236,8 @@ def restore_view(atlas: Atlas, span, extra_countries: list[str] = ()) -> ViewSta
         wanted["dates"] = (view.date_from or span[0], view.date_to or span[1])
     for key, value in wanted.items():
         state.setdefault(key, value)
-    state.setdefault("selected", view.selected)
+    if KEY not in state:
+        selection_of(state).select_record(view.selected)
     if view.timeline and view.moment and "tl_idx" not in state:
         state["tl_at"] = view.moment
     return view

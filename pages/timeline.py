@@ -8,6 +8,7 @@ import streamlit as st
 
 from frontier_atlas.escaping import md_text
 from frontier_atlas.filters import apply_filters, data_span, filters_for_view
+from frontier_atlas.selection import selection_of
 from frontier_atlas.timeline import brushed_dates, picked_record, timeline_chart, timeline_frame
 from frontier_atlas.ui import describe_view, details_panel, load_atlas, prepare_page, publish_view, shared_view
 
@@ -41,7 +42,7 @@ if brushed and span:
 picked = picked_record(selection)
 if picked and picked != view.selected:
     view = replace(view, selected=picked)
-    st.session_state["selected"] = picked
+    selection_of(st.session_state).select_record(picked)
     publish_view(view)
 
 count = len(apply_filters(atlas.frame, filters_for_view(view, span)))

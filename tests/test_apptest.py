@@ -6,6 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from frontier_atlas.imports import ImportStore, guess_mapping, import_events, read_header
+from frontier_atlas.selection import Selection
 
 
 @pytest.fixture(autouse=True)
@@ -41,13 +43,13 @@ def test_search_and_kind_filters_change_the_count():
 
 
 def test_selected_record_shows_details_and_links_open():
-    at = run_app(selected="aras-2025")
+    at = run_app(selection=Selection(record="aras-2025"))
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "Aras 2025" in text and "Vali Ma" in text and "Tehran Times" in text
     link = next(b for b in at.button if b.label.startswith("crossing"))
     link.click().run()
-    assert at.session_state["selected"] == "bileh-savar"
+    assert at.session_state["selection"].record == "bileh-savar"
     assert "Bilasuvar" in " ".join(m.value for m in at.markdown)
 
 
@@ -94,3 +96,23 @@ def test_sources_page_opens_a_source_and_its_records():
     assert any("Aras Joint Exercise" in label for label in buttons)
     at.text_input(key="source-find").input("Iran International").run()
     assert [e.label for e in at.expander][0].startswith("Iran International")
+
+
+def test_a_record_from_the_unplaced_list_replaces_an_open_imported_event(tmp_path):
+    """Bug: with an imported event open, a record clicked in the list of records without
+    a position left the event panel in place (the selection was three session keys and
+    the list's button set only one)."""
+    import os
+
+    csv = b"event_date,latitude,longitude,event_type,location\n2024-05-18,39.4,47.4,Protests,Aslanduz\n"
+    info, _ = import_events(csv, "few.csv", guess_mapping(read_header(csv, "few.csv")),
+                            ImportStore(os.path.join(os.environ["FRONTIER_ATLAS_USER_DIR"], "imports")))
+    at = run_app(selection=Selection(event=(info.id, 0)))
+    assert not at.exception
+    event_open = lambda: any(c.value.startswith("imported event") for c in at.caption)  # noqa: E731
+    assert event_open(), "the imported event is open"
+    at.button(key="unplaced-peace-text-2025").click().run()
+    assert at.session_state["selection"] == Selection(record="peace-text-2025")
+    text = " ".join(m.value for m in at.markdown)
+    assert "agree the text of a peace agreement" in text
+    assert not event_open(), "the event panel closed"
