@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
-
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -12,7 +10,16 @@ from frontier_atlas.aggregate import Viewport
 from frontier_atlas.escaping import md_text
 from frontier_atlas.eventdetails import cell_breakdown
 from frontier_atlas.eventlayer import build_event_layer, clicked_token, event_bounds
-from frontier_atlas.filters import Filters, apply_filters, data_span, timeline_steps, window_label
+from frontier_atlas.filters import (
+    DEFAULT_DAYS,
+    MODES,
+    Filters,
+    Moment,
+    apply_filters,
+    data_span,
+    timeline_steps,
+    window_label,
+)
 from frontier_atlas.formatting import format_dates
 from frontier_atlas.mapview import (
     DEFAULT_CENTER,
@@ -40,13 +47,6 @@ from frontier_atlas.ui import (
     show_link_notices,
     show_load_issues,
 )
-
-MODES = {
-    "step": "under way in the step",
-    "window": "under way in the last N days",
-    "cumulative": "everything up to the date",
-}
-
 
 def _toggle_play() -> None:
     st.session_state.playing = not st.session_state.get("playing", False)
@@ -101,7 +101,7 @@ def map_page() -> None:
 
     # ---- sidebar: filters -------------------------------------------------------
     moment = step_window = None
-    step = "month"
+    step, mode, days = "month", "step", DEFAULT_DAYS
     with sidebar_filters:
         st.header("Filters")
         date_from = date_to = None
@@ -131,12 +131,9 @@ def map_page() -> None:
             step_window = windows[idx]
             mode = st.radio("Show", list(MODES), format_func=MODES.get, key="tl_mode")
             if mode == "window":
-                days = st.number_input("N days", min_value=1, max_value=3650, value=30, key="tl_days")
-                moment = (step_window[1] - timedelta(days=int(days) - 1), step_window[1])
-            elif mode == "cumulative":
-                moment = (date_from, step_window[1])
-            else:
-                moment = step_window
+                days = int(st.number_input("N days", min_value=1, max_value=3650, key="tl_days"))
+            timeline = Moment(step_window, mode, days)
+            moment = timeline.span(date_from)
             speed = st.select_slider("Speed (seconds per step)", [0.5, 1.0, 2.0, 3.0], value=1.0,
                                      key="speed")
             st.button("Pause" if state.playing else "Play", key="play", on_click=_toggle_play,
@@ -269,6 +266,7 @@ def map_page() -> None:
         date_from=date_from if span and date_from != span[0] else None,
         date_to=date_to if span and date_to != span[1] else None,
         timeline=bool(step_window), step=step, moment=step_window[0] if step_window else None,
+        mode=mode, days=days,
         countries=tuple(countries), kinds=tuple(kinds), query=query, selected=selection.record,
         center=here.centre if here else None, zoom=here.zoom if here else None,
     ))

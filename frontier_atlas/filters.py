@@ -138,13 +138,53 @@ def window_label(window: tuple[date, date], step: str) -> str:
     return f"{start.isoformat()} – {end.isoformat()}"
 
 
+MODES = {
+    "step": "under way in the step",
+    "window": "under way in the last N days",
+    "cumulative": "everything up to the date",
+}
+DEFAULT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Moment:
+    """The timeline's one rule, used by the map, every page and every export.
+
+    ``window`` is the step the slider stands on (a year, month or week); ``mode`` says
+    what it shows: the records under way in that step, in the ``days`` up to its last
+    day, or everything from the start of the date range up to it.
+    """
+
+    window: tuple[date, date]
+    mode: str = "step"
+    days: int = DEFAULT_DAYS
+
+    def span(self, date_from: date | None) -> tuple[date, date]:
+        """The days the filters keep: ``date_from`` is where the date range starts."""
+        first, last = self.window
+        if self.mode == "window":
+            return last - timedelta(days=int(self.days) - 1), last
+        if self.mode == "cumulative":
+            return (date_from or first), last
+        return first, last
+
+
+def moment_at(span: tuple[date, date], step: str, at: date | None, mode: str = "step",
+              days: int = DEFAULT_DAYS) -> Moment | None:
+    """The moment holding day ``at`` (the first step when ``at`` is outside the span)."""
+    windows = timeline_steps(span, step)
+    if not windows:
+        return None
+    window = next((w for w in windows if at and w[0] <= at <= w[1]), windows[0])
+    return Moment(window, mode if mode in MODES else "step", days)
+
+
 def filters_for_view(view, span: tuple[date, date] | None) -> Filters:
     """The filters a shared view (``state.ViewState``) stands for, as every page applies them."""
     moment = None
     if view.timeline and span:
         lo, hi = view.date_from or span[0], view.date_to or span[1]
-        windows = timeline_steps((lo, hi), view.step)
-        at = view.moment or lo
-        moment = next((w for w in windows if w[0] <= at <= w[1]), windows[0] if windows else None)
+        found = moment_at((lo, hi), view.step, view.moment or lo, view.mode, view.days)
+        moment = found.span(lo) if found else None
     return Filters(date_from=view.date_from, date_to=view.date_to, moment=moment,
                    countries=frozenset(view.countries), kinds=frozenset(view.kinds), query=view.query)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from frontier_atlas.filters import DEFAULT_DAYS, MODES
 from frontier_atlas.models import KINDS
 
 STEPS = ("year", "month", "week")
@@ -23,6 +24,8 @@ class ViewState:
     timeline: bool = False
     step: str = "month"
     moment: date | None = None  # start of the timeline window shown
+    mode: str = "step"  # what the moment shows: filters.MODES
+    days: int = DEFAULT_DAYS  # N of "the last N days"
     countries: tuple[str, ...] = ()
     kinds: tuple[str, ...] = KINDS
     query: str = ""
@@ -43,6 +46,10 @@ def to_query(state: ViewState) -> dict[str, str]:
         out["timeline"] = state.step
         if state.moment:
             out["at"] = state.moment.isoformat()
+        if state.mode != "step":
+            out["mode"] = state.mode
+        if state.mode == "window" and state.days != DEFAULT_DAYS:
+            out["days"] = str(state.days)
     if state.countries:
         out["countries"] = ",".join(state.countries)
     if tuple(state.kinds) != KINDS:
@@ -95,7 +102,20 @@ def from_query(
             notices.append(f"Ignored timeline={step!r}: use year, month or week.")
             step = "month"
         moment = _date(get("at"), "at", notices) if get("at") else None
-        state = replace(state, timeline=True, step=step, moment=moment)
+        mode = get("mode") or "step"
+        if mode not in MODES:
+            notices.append(f"Ignored mode={mode!r}: use {', '.join(MODES)}.")
+            mode = "step"
+        days = DEFAULT_DAYS
+        if get("days"):
+            try:
+                days = int(get("days"))
+                if not 1 <= days <= 3650:
+                    raise ValueError
+            except ValueError:
+                notices.append(f"Ignored days={get('days')!r}: a whole number from 1 to 3650.")
+                days = DEFAULT_DAYS
+        state = replace(state, timeline=True, step=step, moment=moment, mode=mode, days=days)
 
     if get("countries"):
         wanted = [c.strip().upper() for c in get("countries").split(",") if c.strip()]

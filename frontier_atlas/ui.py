@@ -230,7 +230,7 @@ def restore_view(atlas: Atlas, span, extra_countries: list[str] = ()) -> ViewSta
             state["link_view"] = (None, (view.center, view.zoom))
     wanted = {
         "kinds": list(view.kinds), "countries": list(view.countries), "query": view.query,
-        "timeline_on": view.timeline, "step": view.step,
+        "timeline_on": view.timeline, "step": view.step, "tl_mode": view.mode, "tl_days": view.days,
     }
     if span:
         wanted["dates"] = (view.date_from or span[0], view.date_to or span[1])
@@ -282,7 +282,8 @@ def describe_view(view: ViewState) -> str:
     if view.date_from or view.date_to:
         parts.append(f"dates {view.date_from or '…'} to {view.date_to or '…'}")
     if view.timeline and view.moment:
-        parts.append(f"timeline {view.step} of {view.moment}")
+        how = {"window": f"under way in the last {view.days} days", "cumulative": "everything up to it"}
+        parts.append(f"timeline {view.step} of {view.moment}" + (f", {how[view.mode]}" if view.mode in how else ""))
     if view.countries:
         parts.append("countries " + ", ".join(view.countries))
     if tuple(view.kinds) != KINDS:

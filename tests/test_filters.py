@@ -64,3 +64,23 @@ def test_timeline_steps_cover_span():
 
 def test_data_span(frame):
     assert data_span(frame) == (date(1991, 1, 1), date(2025, 5, 21))
+
+
+def test_every_page_takes_the_timeline_moment_from_one_rule(frame):
+    """Bug: in "everything up to the date" mode at 2024 the map counted what was under way
+    up to the end of 2024, while the Data page (and its exports) counted 2024 alone: the
+    page and filters_for_view each had their own rule, and the view carried no mode."""
+    from frontier_atlas.filters import Moment, filters_for_view, moment_at
+    from frontier_atlas.state import ViewState
+
+    span = data_span(frame)
+    for mode, days in (("cumulative", 30), ("window", 400), ("step", 30)):
+        view = ViewState(timeline=True, step="year", moment=date(2024, 1, 1), mode=mode, days=days)
+        # what the map page does with its widgets: the step of the slider, then the mode
+        on_map = Moment(timeline_steps(span, "year")[2024 - span[0].year], mode, days).span(span[0])
+        assert moment_at(span, "year", date(2024, 6, 1), mode, days).span(span[0]) == on_map
+        assert filters_for_view(view, span).moment == on_map
+    cumulative = filters_for_view(ViewState(timeline=True, step="year", moment=date(2024, 1, 1),
+                                            mode="cumulative"), span)
+    step = filters_for_view(ViewState(timeline=True, step="year", moment=date(2024, 1, 1)), span)
+    assert len(apply_filters(frame, cumulative)) > len(apply_filters(frame, step))

@@ -43,3 +43,16 @@ def test_swapped_dates_are_put_in_order():
     view = from_query({"from": "2025-01-01", "to": "2024-01-01"}, IDS, COUNTRIES, SPAN)
     assert (view.date_from, view.date_to) == (date(2024, 1, 1), date(2025, 1, 1))
     assert view.notices
+
+
+def test_a_link_keeps_the_timeline_mode_and_its_days():
+    for mode, days in (("window", 90), ("cumulative", 30), ("step", 30)):
+        view = ViewState(timeline=True, step="year", moment=date(2024, 1, 1), mode=mode, days=days)
+        assert from_query(to_query(view), IDS, COUNTRIES, SPAN) == view
+    assert to_query(ViewState(timeline=True, mode="window", days=90))["days"] == "90"
+
+
+def test_a_bad_mode_or_days_falls_back_and_says_so():
+    view = from_query({"timeline": "year", "mode": "sideways", "days": "0"}, IDS, COUNTRIES, SPAN)
+    assert (view.mode, view.days) == ("step", 30)
+    assert any("mode=" in n for n in view.notices) and any("days=" in n for n in view.notices)

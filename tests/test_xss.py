@@ -403,7 +403,7 @@ def test_payloads_in_the_address_bar_show_as_text(app, page):
     """Every query parameter a shared link carries is reflected somewhere: as text only."""
     watch = Watch(page)
     params = {"q": IMG, "record": SCRIPT, "countries": SVG, "kinds": BOLD, "from": TEMPLATE,
-              "timeline": SCRIPT, "map": IMG, "source": SVG}
+              "timeline": SCRIPT, "mode": SCRIPT, "days": IMG, "map": IMG, "source": SVG}
     page.goto(app.url + "/?" + urlencode(params))
     notices = page.locator(".st-key-link-notices")
     notices.wait_for()
