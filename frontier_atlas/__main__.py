@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from frontier_atlas import config
+from frontier_atlas.config import settings
 
 
 def _assets(args) -> int:
@@ -33,7 +33,7 @@ def _validate(args) -> int:
     from frontier_atlas.loader import load_dataset
     from frontier_atlas.positions import locate_all
 
-    ds = load_dataset(config.data_dir(), config.overrides_path())
+    ds = load_dataset(settings().data_dir, settings().overrides_path)
     located = locate_all(ds, GeocoderChain(ds.places, ds.overrides))
     for issue in ds.issues:
         print(f"ERROR {issue}")
@@ -52,7 +52,7 @@ def _geocode(args) -> int:
     from frontier_atlas.loader import load_dataset
     from frontier_atlas.places import place_queries
 
-    ds = load_dataset(config.data_dir(), config.overrides_path())
+    ds = load_dataset(settings().data_dir, settings().overrides_path)
     online = "nominatim" if args.online else None
     geocoder = build_geocoder(ds.places, ds.overrides, online=online)
     queries = place_queries(ds)
@@ -91,15 +91,15 @@ def _import(args) -> int:
     if mapping.missing():
         print(f"{path.name}: no column for {', '.join(mapping.missing())}; use the Import page to map columns")
         return 2
-    info, result = import_events(path, path.name, mapping, ImportStore(config.imports_dir()), args.name)
+    info, result = import_events(path, path.name, mapping, ImportStore(settings().imports_dir), args.name)
     for issue in result.issues[:50]:
         print(f"{'REJECTED' if issue.rejected else 'NOTE'} {issue.where(path.name)}: {issue.reason}")
     if len(result.issues) > 50:
-        print(f"... {len(result.issues) - 50} more; all are in {config.imports_dir() / info.id / 'issues.csv'}")
+        print(f"... {len(result.issues) - 50} more; all are in {settings().imports_dir / info.id / 'issues.csv'}")
     for note in result.notes:
         print(f"NOTE {note}")
     print(f"{info.rows:,} events imported as '{info.name}' ({mapping.fmt}), {info.rejected:,} row(s) not read; "
-          f"stored in {config.imports_dir() / info.id}")
+          f"stored in {settings().imports_dir / info.id}")
     return 0
 
 

@@ -21,7 +21,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from frontier_atlas import config
+from frontier_atlas.config import settings
 from frontier_atlas.assets import asset_url
 from frontier_atlas.basemap.layer import add_offline_map
 from frontier_atlas.control import controller_colour, controller_on
@@ -412,7 +412,7 @@ def _base_map(height: int, outlines_only: bool | None = None) -> folium.Map:
     """``outlines_only``: the light country outlines as the base, not the offline map
     (default: as configured, ``FRONTIER_ATLAS_BASE_LAYER``)."""
     if outlines_only is None:
-        outlines_only = config.base_layer() == "outlines"
+        outlines_only = settings().base_layer == "outlines"
     fmap = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
                       control_scale=True, height=height, minZoom=2, maxZoom=18)
     fmap.get_root().header.add_child(folium.Element(

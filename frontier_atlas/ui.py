@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from frontier_atlas import config
+from frontier_atlas.config import settings
 from frontier_atlas.assets import missing_assets, use_local_assets
 from frontier_atlas.details import record_details
 from frontier_atlas.escaping import md_link, md_text
@@ -47,8 +47,8 @@ def _data_signature(folder: Path) -> tuple:
 
 @st.cache_resource(show_spinner="Loading data…")
 def _load(folder: str, signature: tuple) -> Atlas:
-    ds = load_dataset(Path(folder), config.overrides_path())
-    store = UserStore(config.user_records_path())
+    ds = load_dataset(Path(folder), settings().overrides_path)
+    store = UserStore(settings().user_records_path)
     merge_into(ds, store)
     geocoder = build_geocoder(ds.places, ds.overrides)
     located = locate_all(ds, geocoder)
@@ -58,8 +58,8 @@ def _load(folder: str, signature: tuple) -> Atlas:
 
 
 def load_atlas() -> Atlas:
-    folder = config.data_dir()
-    extra = [config.overrides_path(), config.user_records_path()]
+    folder = settings().data_dir
+    extra = [settings().overrides_path, settings().user_records_path]
     extra.append(extra[-1].with_name(extra[-1].name + "-wal"))
     signature = _data_signature(folder) + tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in extra)
     return _load(str(folder), signature)
@@ -147,7 +147,7 @@ def details_panel(atlas: Atlas, rid: str) -> None:
 
 
 def import_store() -> ImportStore:
-    return ImportStore(config.imports_dir())
+    return ImportStore(settings().imports_dir)
 
 
 @st.cache_resource(show_spinner="Opening imported events…", max_entries=8)

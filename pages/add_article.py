@@ -10,7 +10,7 @@ import streamlit as st
 from pydantic import ValidationError
 from streamlit_folium import st_folium
 
-from frontier_atlas import config
+from frontier_atlas.config import settings
 from frontier_atlas.escaping import md_text
 from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.ingest.drafts import extract
@@ -65,7 +65,7 @@ def your_records() -> None:
     if not mine:
         st.caption("None yet.")
         return
-    store = UserStore(config.user_records_path())
+    store = UserStore(settings().user_records_path)
     for rid in mine:
         rec = atlas.ds.records[rid]
         with st.expander(md_text(f"{KIND_LABELS[rec.kind]}: {rec.name}"), expanded=False):
@@ -150,7 +150,7 @@ if st.button("Confirm and save", type="primary", key="confirm"):
     problems = []
     if not publisher.strip() or not title.strip():
         problems.append("Give the source's publisher and title: every record names its source.")
-    store = UserStore(config.user_records_path())
+    store = UserStore(settings().user_records_path)
     taken = set(atlas.ds.records) | set(atlas.ds.sources) | store.used_ids()
     source = None
     if not problems:

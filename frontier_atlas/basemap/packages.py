@@ -9,7 +9,6 @@ cache outside the repository (``FRONTIER_ATLAS_BASEMAP_SOURCES``).
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
+from frontier_atlas.config import settings
 
 
 @dataclass(frozen=True)
@@ -63,8 +62,7 @@ BY_KEY = {p.key: p for p in PACKAGES}
 
 
 def sources_dir() -> Path:
-    default = Path(platformdirs.user_cache_dir("frontier-atlas", appauthor=False)) / "basemap-sources"
-    return Path(os.environ.get("FRONTIER_ATLAS_BASEMAP_SOURCES", default))
+    return settings().basemap_sources_dir
 
 
 def _sha256(path: Path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from frontier_atlas import config
+from frontier_atlas.config import settings
 from frontier_atlas.geocode.cache import GeocodeCache
 from frontier_atlas.geocode.chain import GeocoderChain
 from frontier_atlas.geocode.online import NominatimProvider
@@ -14,8 +14,8 @@ from frontier_atlas.models import Place
 def build_geocoder(places: list[Place], overrides: list[Place],
                    cache_path: Path | None = None, online: str | None = None) -> GeocoderChain:
     """The configured chain: persistent cache, offline gazetteers, Nominatim if turned on."""
-    cache = GeocodeCache(cache_path or config.geocode_cache_path())
+    cache = GeocodeCache(cache_path or settings().geocode_cache_path)
     provider = None
-    if (online if online is not None else config.online_geocoder()) == "nominatim":
-        provider = NominatimProvider(**config.nominatim_settings())
+    if (online if online is not None else settings().online_geocoder) == "nominatim":
+        provider = NominatimProvider(**settings().nominatim)
     return GeocoderChain(places, overrides, cache=cache, online=provider)
