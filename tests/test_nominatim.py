@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import DATA, append_csv
 from fake_nominatim import FakeNominatim
+
 from frontier_atlas.geocode import GeocodeCache, GeocoderChain, NominatimProvider
 from frontier_atlas.geocode.factory import build_geocoder
 from frontier_atlas.loader import load_dataset
@@ -58,8 +58,12 @@ def test_online_answer_is_used_cached_and_never_asked_twice(fake, tmp_path):
 
 def test_region_names_never_land_on_a_town(fake, tmp_path):
     geo = chain(fake, tmp_path)
-    assert geo.locate("Zangilan Province") is None
-    assert fake.queries() == ["zangilan province"]
+    assert geo.locate("Mount Vardan Province") is None
+    assert fake.queries() == ["mount vardan province"]
+    # a real province is answered offline, with its outline, and never asked online
+    zangilan = geo.locate("Zangilan Province")
+    assert (zangilan.precision, zangilan.provider) == ("region", "Natural Earth")
+    assert fake.queries() == ["mount vardan province"]
 
 
 @pytest.mark.parametrize("word", ["ratelimited", "broken", "garbage", "slow"])
@@ -120,9 +124,8 @@ def test_online_off_by_default(tmp_path, monkeypatch):
 
 
 def test_app_keeps_working_when_the_service_is_down(fake, data_copy, tmp_path, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
     from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
 
     append_csv(data_copy / "events.csv", id="broken-place-event", name="Event at an unknown place",
                event_type="test", start="2025-01-01", places="broken village",
