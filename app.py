@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -21,6 +22,7 @@ from frontier_atlas.filters import (
     window_label,
 )
 from frontier_atlas.formatting import format_dates
+from frontier_atlas.mapsync import current_view, note_report, request_view
 from frontier_atlas.mapview import (
     DEFAULT_CENTER,
     DEFAULT_ZOOM,
@@ -29,7 +31,6 @@ from frontier_atlas.mapview import (
     record_id_from_tooltip,
     record_layer,
 )
-from frontier_atlas.mapsync import current_view, note_report, request_view
 from frontier_atlas.models import KIND_LABELS, KINDS, country_name
 from frontier_atlas.selection import selection_of
 from frontier_atlas.state import ViewState
@@ -47,6 +48,7 @@ from frontier_atlas.ui import (
     show_link_notices,
     show_load_issues,
 )
+
 
 def _toggle_play() -> None:
     st.session_state.playing = not st.session_state.get("playing", False)

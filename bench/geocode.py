@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import sys
 import tempfile
 import time
-import resource
 import unicodedata
 from pathlib import Path
 

@@ -82,8 +82,9 @@ def main() -> None:
               f"index) | {cold:.1f} s |")
     out = ROOT / "bench" / "results" / "ingest.md"
     out.write_text("# Article extraction benchmark\n\nTest reports written for this repository, labelled by "
-                   "hand (how: `tests/fixtures/reports/labels.json`, key `_how`). A date counts once per distinct day named; a range counts its "
-                   "first and last day; an end we derive (from a duration) is not counted.\n\n" + table + "\n\n" + timing + "\n", encoding="utf-8")
+                   "hand (how: `tests/fixtures/reports/labels.json`, key `_how`). A date counts once per "
+                   "distinct day named; a range counts its first and last day; an end we derive (from a "
+                   "duration) is not counted.\n\n" + table + "\n\n" + timing + "\n", encoding="utf-8")
     print(table)
     print(timing)
 

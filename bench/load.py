@@ -379,7 +379,8 @@ async def run_n(n: int, seconds: float, think: tuple[float, float], seed: int) -
     return RunResult(
         sessions=n, seconds=elapsed, warmup_s=warmup, results=[s.result for s in sessions],
         peak_rss_kb=peak.get("rss", 0), hwm_kb=peak.get("hwm", 0), server_cpu_s=cpu1 - cpu0,
-        browser_cpu_s=browser1 - browser0, driver_cpu_s=driver1 - driver0, machine_busy=(busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]),
+        browser_cpu_s=browser1 - browser0, driver_cpu_s=driver1 - driver0,
+        machine_busy=(busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]),
         loadavg=loadavg,
     )
 

@@ -307,12 +307,14 @@ def main() -> None:
               "peak memory |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for n, r in naive.items():
         lines.append(f"| {n:,} | {fmt_s(r['build_s'])} | {fmt_b(r['map_bytes'])} | {fmt_b(r['ws_bytes_load'])} | "
-                     f"{fmt_b(r['pan_bytes'])} | {fmt_s(r['draw_s'])} ({fmt_s(r['draw_cold_s'])}) | {r['peak_mib']:.0f} MiB |")
+                     f"{fmt_b(r['pan_bytes'])} | {fmt_s(r['draw_s'])} ({fmt_s(r['draw_cold_s'])}) | "
+                     f"{r['peak_mib']:.0f} MiB |")
     skipped = [n for n in sizes if n not in naive]
     if skipped:
         lines += ["", f"Not tried the naive way at {', '.join(f'{n:,}' for n in skipped)} rows: it had already "
                   "timed out at a smaller size, or exceeded `--naive-max`."]
-    lines += ["", "## Ratios (naive ÷ ours)", "", "| rows | map payload | bytes to browser | drawn in browser | map build |",
+    lines += ["", "## Ratios (naive ÷ ours)", "",
+              "| rows | map payload | bytes to browser | drawn in browser | map build |",
               "|---:|---:|---:|---:|---:|"]
     for n, r in naive.items():
         o = ours[n]

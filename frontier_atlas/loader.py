@@ -19,8 +19,8 @@ from frontier_atlas.models import (
     RECORD_MODELS,
     ControlPeriod,
     Place,
-    RegionPoint,
     Record,
+    RegionPoint,
     Source,
 )
 

@@ -21,12 +21,12 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from frontier_atlas.config import settings
+from frontier_atlas import foliumpatch
 from frontier_atlas.assets import asset_url
 from frontier_atlas.basemap.layer import add_offline_map
+from frontier_atlas.config import settings
 from frontier_atlas.control import controller_colour, controller_on
 from frontier_atlas.escaping import html_text
-from frontier_atlas import foliumpatch
 from frontier_atlas.formatting import format_dates
 from frontier_atlas.geocode import UNCERTAINTY_M
 from frontier_atlas.loader import Dataset

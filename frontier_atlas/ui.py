@@ -13,21 +13,21 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from frontier_atlas.config import settings
 from frontier_atlas.assets import missing_assets, use_local_assets
+from frontier_atlas.config import settings
 from frontier_atlas.details import record_details
 from frontier_atlas.escaping import md_link, md_text
-from frontier_atlas.filters import data_span, records_frame
 from frontier_atlas.eventdetails import Breakdown
+from frontier_atlas.filters import data_span, records_frame
 from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.geocode.factory import build_geocoder
 from frontier_atlas.imports import EventSet, ImportStore, SetInfo
 from frontier_atlas.loader import Dataset, load_dataset
-from frontier_atlas.positions import Located, locate_all
-from frontier_atlas.userdata import UserStore, merge_into
 from frontier_atlas.models import KINDS
+from frontier_atlas.positions import Located, locate_all
 from frontier_atlas.selection import KEY, selection_of
 from frontier_atlas.state import ViewState, from_query, to_query
+from frontier_atlas.userdata import UserStore, merge_into
 
 
 @dataclass(frozen=True)

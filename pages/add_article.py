@@ -70,8 +70,8 @@ def your_records() -> None:
         rec = atlas.ds.records[rid]
         with st.expander(md_text(f"{KIND_LABELS[rec.kind]}: {rec.name}"), expanded=False):
             data = {k: v for k, v in rec.model_dump().items() if k not in ("id", "kind", "source_ids")}
-            rows = [{"field": k, "value": "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else str(v))}
-                    for k, v in data.items()]
+            rows = [{"field": k, "value": "; ".join(map(str, v)) if isinstance(v, list)
+                     else ("" if v is None else str(v))} for k, v in data.items()]
             table = st.data_editor(pd.DataFrame(rows, columns=["field", "value"]), key=f"edit-{rid}",
                                    hide_index=True, disabled=["field"], width="stretch")
             c1, c2 = st.columns(2)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from frontier_atlas.escaping import md_text
 from frontier_atlas.export import to_csv, to_geojson, to_kml
 from frontier_atlas.filters import apply_filters, data_span, filters_for_view
 from frontier_atlas.formatting import format_dates
 from frontier_atlas.models import KIND_LABELS, country_name
-from frontier_atlas.escaping import md_text
 from frontier_atlas.ui import describe_view, load_atlas, prepare_page, shared_view
 
 prepare_page("Data")

@@ -15,7 +15,7 @@ import streamlit as st
 
 from frontier_atlas.escaping import md_text
 from frontier_atlas.imports import FIELDS, ColumnMapping, UnreadableFile, guess_mapping, import_events, read_header
-from frontier_atlas.imports.formats import GEO_PRECISIONS, DATE_PRECISIONS
+from frontier_atlas.imports.formats import DATE_PRECISIONS, GEO_PRECISIONS
 from frontier_atlas.ui import import_store, prepare_page
 
 FORMATS = {"acled": "ACLED export", "ucdp": "UCDP GED export", "custom": "other file: map its columns"}

@@ -12,7 +12,7 @@ from frontier_atlas.config import settings
 from frontier_atlas.escaping import md_text
 from frontier_atlas.mapview import build_places_map
 from frontier_atlas.places import pin_place, place_queries, places_table
-from frontier_atlas.ui import load_atlas, prepare_page, shared_view, reload_atlas, show_load_issues
+from frontier_atlas.ui import load_atlas, prepare_page, reload_atlas, shared_view, show_load_issues
 
 prepare_page("Places")
 atlas = load_atlas()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from frontier_atlas.imports import ImportStore, guess_mapping, import_events, read_header
 from frontier_atlas.selection import Selection
 

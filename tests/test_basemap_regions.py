@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import ROOT
 from shapely.geometry import Point, shape
 
-from conftest import ROOT
 from frontier_atlas.basemap.regions import area_km2
 from frontier_atlas.config import STATIC_DIR
 from frontier_atlas.geocode import GeocoderChain

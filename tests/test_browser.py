@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import append_csv, edit_csv
 from runlog import STATE_LOG_JS
 
@@ -370,6 +369,7 @@ def test_exports_download_and_parse_back_to_the_filtered_records(start_app, page
     import json as _json
 
     from conftest import SEED
+
     from frontier_atlas.export import records_from_csv, records_from_geojson
     from frontier_atlas.loader import load_dataset
 

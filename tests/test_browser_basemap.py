@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from test_browser import LAND_DRAWN_JS, MAP_IFRAME, map_frame, screenshot, wait_until
 
 pytestmark = pytest.mark.browser

@@ -4,8 +4,8 @@ Import page listing the rows it could not read."""
 
 from __future__ import annotations
 
-import re
 import json
+import re
 from pathlib import Path
 
 from conftest import SEED

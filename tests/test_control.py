@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import DATA
+
 from frontier_atlas.control import CONTROLLER_COLOURS, DE_FACTO, controller_colour, controller_on
 from frontier_atlas.filters import Filters, apply_filters, records_frame
 from frontier_atlas.geocode import GeocoderChain

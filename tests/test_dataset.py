@@ -6,8 +6,8 @@ from collections import Counter
 
 import pycountry
 import pytest
-
 from conftest import DATA
+
 from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.loader import load_dataset
 from frontier_atlas.places import place_queries

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from conftest import SEED as DATA
+
 from frontier_atlas.details import record_details
 from frontier_atlas.escaping import html_text, md_text, safe_url
 from frontier_atlas.formatting import format_dates
 from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.loader import load_dataset
 from frontier_atlas.positions import locate_all
-from datetime import date
 
 
 def test_details_of_the_crossing():

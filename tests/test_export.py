@@ -8,8 +8,8 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import DATA, SEED, edit_csv
+
 from frontier_atlas.export import (
     records_from_csv,
     records_from_geojson,

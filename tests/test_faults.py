@@ -19,9 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-
 from conftest import SEED, folder_digest
 from fault_writer import ARTICLE, WRITER, edited_name, pin_item, user_save
+
 from frontier_atlas.config import settings
 from frontier_atlas.geocode import GeocodeCache
 from frontier_atlas.geocode.factory import build_geocoder

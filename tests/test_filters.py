@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from conftest import SEED as DATA
+
 from frontier_atlas.filters import Filters, apply_filters, data_span, records_frame, timeline_steps
 from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.loader import load_dataset

@@ -6,10 +6,10 @@ import csv
 import io
 from datetime import date
 
+from conftest import SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEED
 from frontier_atlas.geocode import GeocoderChain, normalise, split_qualifier
 from frontier_atlas.ingest.dates import find_dates
 from frontier_atlas.ingest.drafts import extract

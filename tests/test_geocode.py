@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import DATA
 from geopy.distance import geodesic
 
-from conftest import DATA
-from frontier_atlas.geocode import GeoNamesGazetteer, GeocoderChain, normalise
+from frontier_atlas.geocode import GeocoderChain, GeoNamesGazetteer, normalise
 from frontier_atlas.loader import load_dataset
 
 
@@ -69,6 +69,7 @@ def test_confidence_and_candidates():
 
 def test_source_coordinates_win_and_say_so(data_copy):
     from conftest import edit_csv
+
     from frontier_atlas.positions import locate_all
 
     edit_csv(data_copy / "crossings.csv", "bileh-savar", lat="39.3770", lon="48.3560",
@@ -84,6 +85,7 @@ def test_source_coordinates_win_and_say_so(data_copy):
 
 def test_cache_makes_the_second_run_free_and_follows_gazetteer_changes(tmp_path, data_copy):
     from conftest import edit_csv
+
     from frontier_atlas.geocode import GeocodeCache
     from frontier_atlas.places import place_queries
 

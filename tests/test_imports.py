@@ -238,8 +238,8 @@ def test_layer_stays_bounded_and_switches_from_points_to_grid(tmp_path):
     store = ImportStore(tmp_path / "imports")
     info, _ = import_events(path, path.name, guess_mapping(read_header(path.read_bytes(), path.name)), store)
     es = store.open(info.id)
-    from streamlit_folium import _get_feature_group_string
     import folium
+    from streamlit_folium import _get_feature_group_string
 
     world = Viewport(-60, -180, 75, 180, 2)
     fg, summary = build_event_layer([(es, es.mask())], world)

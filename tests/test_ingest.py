@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
-import os
-
 import pytest
-
 from conftest import SEED
+
 from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.ingest.dates import find_dates
 from frontier_atlas.ingest.drafts import extract

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import SEED, append_csv, edit_csv
+
 from frontier_atlas.loader import load_dataset
 
 

@@ -6,8 +6,9 @@ import json
 import re
 
 import pytest
+from conftest import SEED as DATA
+from conftest import edit_csv
 
-from conftest import SEED as DATA, edit_csv
 from frontier_atlas.assets import use_local_assets
 from frontier_atlas.filters import Filters, apply_filters, records_frame
 from frontier_atlas.geocode import GeocoderChain

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 
+from conftest import ROOT, append_csv
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, append_csv
 from frontier_atlas.geocode import GeocoderChain
 from frontier_atlas.loader import load_dataset
 from frontier_atlas.places import pin_place, place_queries, places_table

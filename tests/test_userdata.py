@@ -7,9 +7,9 @@ import sqlite3
 from datetime import date
 
 import pytest
+from conftest import SEED, folder_digest
 from pydantic import ValidationError
 
-from conftest import SEED, folder_digest
 from frontier_atlas.loader import load_dataset
 from frontier_atlas.models import Source
 from frontier_atlas.userdata import UserStore, draft_record, merge_into, new_id

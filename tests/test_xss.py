@@ -24,7 +24,6 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-
 from conftest import SEED, AppServer, append_csv, edit_csv
 from test_browser import MAP_IFRAME, click_record, details_title, map_frame, open_app, wait_until
 

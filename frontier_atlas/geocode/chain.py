@@ -9,8 +9,8 @@ from frontier_atlas.geocode.cache import GeocodeCache
 from frontier_atlas.geocode.countries import CountryGazetteer
 from frontier_atlas.geocode.names import iso2, normalise
 from frontier_atlas.geocode.offline import CuratedGazetteer, GeoNamesGazetteer
-from frontier_atlas.geocode.provinces import ProvinceGazetteer, provinces_digest
 from frontier_atlas.geocode.online import NominatimProvider, ProviderUnavailable
+from frontier_atlas.geocode.provinces import ProvinceGazetteer, provinces_digest
 from frontier_atlas.geocode.result import Position
 from frontier_atlas.models import Place
 

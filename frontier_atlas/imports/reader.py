@@ -161,7 +161,8 @@ def _read_events(data: bytes | BinaryIO | Path, name: str, mapping: ColumnMappin
     return result
 
 
-def _csv_chunks(stream: BinaryIO, encoding: str, mapping: ColumnMapping) -> tuple[Iterator[pd.DataFrame], list[RowIssue]]:
+def _csv_chunks(stream: BinaryIO, encoding: str,
+                mapping: ColumnMapping) -> tuple[Iterator[pd.DataFrame], list[RowIssue]]:
     """Chunks of raw text cells, indexed by row number; broken lines become issues."""
     wanted = set(mapping.columns.values())
     bad: list[RowIssue] = []

@@ -174,7 +174,8 @@ def extract(text: str, published: date, geocoder: GeocoderChain) -> Extraction:
         if not m:
             continue
         parties = [c for c in countries if c.paragraph == pn and c.span[0] < p0 + m.start()]
-        name = f"{' and '.join(dict.fromkeys(c.text for c in parties))} agree on the text of a {m.group('what')}".strip()
+        who = " and ".join(dict.fromkeys(c.text for c in parties))
+        name = f"{who} agree on the text of a {m.group('what')}".strip()
         d = Draft("event", name, {"name": name, "event_type": "diplomatic agreement",
                                   "participants": list(dict.fromkeys(c.code for c in parties))})
         d.cite("name", (p0 + m.start(), p0 + m.end()))
