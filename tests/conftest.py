@@ -176,3 +176,11 @@ def seed_env(monkeypatch, tmp_path):
     monkeypatch.setenv("FRONTIER_ATLAS_USER_DIR", str(tmp_path / "user"))
     monkeypatch.setenv("FRONTIER_ATLAS_OVERRIDES", str(tmp_path / "overrides.csv"))
     return SEED
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that drives Chromium is marked ``browser``, whether or not its file says
+    so, so ``-m "not browser"`` runs on a machine without it."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
