@@ -363,7 +363,10 @@ def record_layer(
                     class_name="fa-record fa-region" + (" fa-selected" if selected else ""),
                     tooltip=_tooltip(rec, f"{held}; outline: {props.get('precision')}"),
                 ).add_to(regions)
-                bounds.extend(pt for ring in rings for pt in ring)
+                # its extent's corners, not every vertex: a detailed boundary (hundreds of
+                # points) must not outweigh the other records when the view is fitted
+                lats, lons = [p[0] for p in rings[0]], [p[1] for p in rings[0]]
+                bounds.extend([(min(lats), min(lons)), (max(lats), max(lons))])
             continue
         if rec.kind == "movement" and loc.line:
             a, b = loc.line

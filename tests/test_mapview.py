@@ -78,3 +78,19 @@ def test_far_outliers_do_not_set_the_view():
     (south, west), (north, east) = view_bounds(caucasus + [(38.9, -77.0)])
     assert west > 40 and north < 42.5
     assert view_bounds([(1, 2), (3, 4)]) == [(1, 2), (3, 4)]
+
+
+def test_a_detailed_region_boundary_does_not_narrow_the_view_to_itself(data_copy):
+    """Karabakh's real boundary has hundreds of vertices: counted one by one, they made the
+    view fit Karabakh alone and left a record 80 km north of it off the map."""
+    from frontier_atlas.mapview import fit_bounds, record_layer
+
+    edit_csv(data_copy / "events.csv", "karabakh-war-1990s", places="Ganja|AZE")
+    ds = load_dataset(data_copy)
+    located = locate(ds)
+    assert len(located["karabakh"].outline["geometry"]["coordinates"][0]) > 100  # the real one
+    frame = records_frame(ds, located)
+    _, points = record_layer(frame, ds, located)
+    south, west, north, east = fit_bounds(points)
+    ganja = located["karabakh-war-1990s"].point
+    assert south <= ganja.lat <= north and west <= ganja.lon <= east
