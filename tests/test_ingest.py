@@ -16,7 +16,7 @@ from frontier_atlas.ingest.reading import UploadError, html_to_text, read_upload
 from frontier_atlas.loader import load_dataset
 
 # The seed report is a third-party article, so it is not in the repository: .ci/run points
-# this at the copy CI lays beside the clone (../shared/seed/aras-2025-article.txt).
+# this at the copy CI lays in the shared folder beside the clone.
 ARTICLE_ENV = "FRONTIER_ATLAS_SEED_ARTICLE"
 PUBLISHED = date(2025, 5, 18)
 
