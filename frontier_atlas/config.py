@@ -23,6 +23,11 @@ PREFIX = "FRONTIER_ATLAS_"
 DEFAULT_USER_AGENT = "frontier-atlas/0.1 (self-hosted; set FRONTIER_ATLAS_USER_AGENT to identify your deployment)"
 
 
+def _path(value: str, default: Path) -> Path:
+    """A path setting: the variable's value when given, else the default."""
+    return Path(value) if value else default
+
+
 def _setting(env: str, help: str, default: str = "") -> object:
     return field(default=default, metadata={"env": env, "help": help})
 
@@ -56,35 +61,34 @@ class Settings:
 
     @property
     def data_dir(self) -> Path:
-        return Path(self.data) if self.data else ROOT / "data"
+        return _path(self.data, ROOT / "data")
 
     @property
     def user_dir(self) -> Path:
-        return Path(self.user) if self.user else Path(platformdirs.user_data_dir("frontier-atlas", appauthor=False))
+        return _path(self.user, Path(platformdirs.user_data_dir("frontier-atlas", appauthor=False)))
 
     @property
     def geocode_cache_path(self) -> Path:
-        return Path(self.geocode_cache) if self.geocode_cache else self.user_dir / "geocode-cache.sqlite3"
+        return _path(self.geocode_cache, self.user_dir / "geocode-cache.sqlite3")
 
     @property
     def overrides_path(self) -> Path:
         """Pinned places: ``data/place_overrides.csv`` by default."""
-        return Path(self.overrides) if self.overrides else self.data_dir / "place_overrides.csv"
+        return _path(self.overrides, self.data_dir / "place_overrides.csv")
 
     @property
     def user_records_path(self) -> Path:
         """SQLite file of records users added from articles (never the curated files)."""
-        return Path(self.user_records) if self.user_records else self.user_dir / "user-records.sqlite3"
+        return _path(self.user_records, self.user_dir / "user-records.sqlite3")
 
     @property
     def imports_dir(self) -> Path:
-        return Path(self.imports) if self.imports else self.user_dir / "imports"
+        return _path(self.imports, self.user_dir / "imports")
 
     @property
     def basemap_sources_dir(self) -> Path:
-        if self.basemap_sources:
-            return Path(self.basemap_sources)
-        return Path(platformdirs.user_cache_dir("frontier-atlas", appauthor=False)) / "basemap-sources"
+        return _path(self.basemap_sources,
+                     Path(platformdirs.user_cache_dir("frontier-atlas", appauthor=False)) / "basemap-sources")
 
     @property
     def online_geocoder(self) -> str | None:
