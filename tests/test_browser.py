@@ -120,6 +120,19 @@ def click_record(page, rid: str) -> None:
     map_frame(page).locator(f"[data-record='{rid}']").click()
 
 
+def open_record(page, rid: str, title: str, tries: int = 3) -> None:
+    """Click a record's shape until its details open: a click that lands while the map's
+    iframe is still busy drawing the base map can be lost, as a user's would be (they click again)."""
+    for attempt in range(tries):
+        click_record(page, rid)
+        try:
+            wait_until(lambda: details_title(page) == title, timeout=10, what=f"details of {title}")
+            return
+        except AssertionError:
+            if attempt == tries - 1:
+                raise
+
+
 def test_map_filters_click_details_offline(start_app, page, tmp_path):
     app = start_app()
     open_app(page, app.url)

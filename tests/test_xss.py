@@ -25,7 +25,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from conftest import SEED, AppServer, append_csv, edit_csv
-from test_browser import MAP_IFRAME, click_record, details_title, map_frame, open_app, wait_until
+from test_browser import MAP_IFRAME, details_title, map_frame, open_app, open_record, wait_until
 
 SCRIPT = "<script>window.__xss=1</script>"
 IMG = '<img src=x onerror="window.__xss=1">'
@@ -290,8 +290,7 @@ def test_map_tooltips_and_details_panel(app, page):
     assert_inert(page, watch, "map page")
 
     # the details panel of each kind, opened by a click on the map, then by its links
-    click_record(page, "aras-2025")
-    wait_until(lambda: details_title(page) == "Aras " + SCRIPT, what="exercise details")
+    open_record(page, "aras-2025", "Aras " + SCRIPT)
     wait_idle(page)
     panel = page.locator(".st-key-details")
     text = panel.inner_text()
@@ -313,8 +312,7 @@ def test_map_tooltips_and_details_panel(app, page):
         assert_inert(page, watch, title)
 
     def back_to_exercise() -> None:
-        click_record(page, "aras-2025")
-        wait_until(lambda: details_title(page) == "Aras " + SCRIPT, what="the exercise again")
+        open_record(page, "aras-2025", "Aras " + SCRIPT)
         wait_idle(page)
 
     open_linked("crossing: ", "Crossing " + IMG, (SCRIPT, SVG, TEMPLATE))
@@ -324,8 +322,7 @@ def test_map_tooltips_and_details_panel(app, page):
     open_linked("region: ", "Karabakh " + TEMPLATE, (BOLD, "Authorities " + SCRIPT, IMG, "Azerbaijan " + SVG))
     open_linked("event: War", "War " + IMG, ("De facto " + SVG, "Militia " + BOLD, "war " + TEMPLATE, SCRIPT))
     # the payload place, drawn where the gazetteer puts it, for the 1990s war
-    click_record(page, "karabakh-war-1990s")
-    wait_until(lambda: details_title(page) == "First Karabakh war", what="event at the payload place")
+    open_record(page, "karabakh-war-1990s", "First Karabakh war")
     wait_idle(page)
     assert_literal(panel.inner_text(), (PLACE, "found by " + TEMPLATE), "payload place")
     assert_inert(page, watch, "details at the payload place")
