@@ -407,7 +407,8 @@ def test_payloads_in_the_address_bar_show_as_text(app, page):
     text = notices.inner_text()
     for value in (SCRIPT, IMG, TEMPLATE):
         assert value in text, value  # quoted in the notice (repr), but literal
-    assert page.get_by_label("Search").input_value() == IMG
+    # the widgets are filled from the link by the page's first run; the map may still be drawing
+    wait_until(lambda: page.get_by_label("Search").input_value() == IMG, timeout=20, what="search from the link")
     assert_inert(page, watch, "map page from a hostile link")
 
     page.goto(app.url + "/data?" + urlencode(params))  # a fresh session: notices as info boxes
