@@ -23,9 +23,10 @@ sys.path.insert(0, str(ROOT))
 
 from geopy.distance import geodesic  # noqa: E402
 
-from frontier_atlas.geocode import GeocodeCache, GeocoderChain  # noqa: E402
-from frontier_atlas.geocode.offline import geonames_index  # noqa: E402
-from frontier_atlas.loader import load_dataset  # noqa: E402
+from frontier_atlas.data.curated import load_dataset  # noqa: E402
+from frontier_atlas.geocode.cache import GeocodeCache  # noqa: E402
+from frontier_atlas.geocode.chain import GeocoderChain  # noqa: E402
+from frontier_atlas.geocode.geonames import geonames_index  # noqa: E402
 
 
 def ascii_fold(text: str) -> str:

@@ -18,9 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from frontier_atlas.geocode import GeocoderChain, normalise  # noqa: E402
+from frontier_atlas.data.curated import load_dataset  # noqa: E402
+from frontier_atlas.domain.text import normalise  # noqa: E402
+from frontier_atlas.geocode.chain import GeocoderChain  # noqa: E402
 from frontier_atlas.ingest.drafts import extract  # noqa: E402
-from frontier_atlas.loader import load_dataset  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "reports"
 SEED_ARTICLE = ROOT.parent / "shared" / "seed" / "aras-2025-article.txt"

@@ -72,8 +72,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import CHROMIUM, DATA, AppServer  # noqa: E402
-from runlog import STATE_LOG_JS  # noqa: E402
+from support.appserver import AppServer  # noqa: E402
+from support.paths import CHROMIUM, DATA  # noqa: E402
+from support.runlog import STATE_LOG_JS  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # as tests/conftest.py

@@ -13,7 +13,7 @@ import folium
 import pandas as pd
 from streamlit_folium import st_folium
 
-from frontier_atlas.assets import use_local_assets  # on PYTHONPATH: offline, like the app
+from frontier_atlas.map.assets import use_local_assets  # on PYTHONPATH: offline, like the app
 
 use_local_assets()
 events = pd.read_parquet(os.environ["NAIVE_EVENTS"], columns=["latitude", "longitude", "location", "event_type"])

@@ -33,15 +33,15 @@ sys.path.insert(0, str(ROOT))
 import folium  # noqa: E402
 from streamlit_folium import _get_feature_group_string, _get_map_string  # noqa: E402
 
-from frontier_atlas.aggregate import Viewport  # noqa: E402
-from frontier_atlas.eventlayer import build_event_layer, event_bounds  # noqa: E402
-from frontier_atlas.filters import records_frame  # noqa: E402
-from frontier_atlas.geocode import GeocoderChain  # noqa: E402
-from frontier_atlas.imports import ImportStore, guess_mapping, import_events, read_header  # noqa: E402
-from frontier_atlas.imports.synthetic import write_acled_csv  # noqa: E402
-from frontier_atlas.loader import load_dataset  # noqa: E402
-from frontier_atlas.mapview import build_map  # noqa: E402
-from frontier_atlas.positions import locate_all  # noqa: E402
+from frontier_atlas.data.curated import load_dataset  # noqa: E402
+from frontier_atlas.domain.filters import records_frame  # noqa: E402
+from frontier_atlas.domain.viewport import Viewport  # noqa: E402
+from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header  # noqa: E402
+from frontier_atlas.events.synthetic import write_acled_csv  # noqa: E402
+from frontier_atlas.geocode.chain import GeocoderChain  # noqa: E402
+from frontier_atlas.map.canvas import build_map  # noqa: E402
+from frontier_atlas.map.events import build_event_layer, event_bounds  # noqa: E402
+from frontier_atlas.places.locate import locate_all  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -283,7 +283,7 @@ def main() -> None:
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, Python "
         f"{platform.python_version()}, headless Chromium. Synthetic ACLED-shaped rows "
-        "(`frontier_atlas/imports/synthetic.py`: real towns, ten years). Filter: 2020–2021 and the "
+        "(`frontier_atlas/events/synthetic.py`: real towns, ten years). Filter: 2020–2021 and the "
         "country with most events; medians of 21. Map build: the curated map plus the event layer "
         "at the opening world view, rendered to the strings st_folium sends; medians of 7. "
         "Drawn: page load to the event layer drawn (for the naive way: every marker drawn), median "

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from frontier_atlas.config import settings
+from frontier_atlas.settings import settings
 
 
 def _assets(args) -> int:
-    from frontier_atlas.assets import install_assets
+    from frontier_atlas.map.assets import install_assets
 
     done = install_assets(force=args.force)
     print("front-end assets: " + (", ".join(done) if done else "already installed"))
@@ -29,14 +29,18 @@ def _basemap(args) -> int:
 
 
 def _validate(args) -> int:
-    from frontier_atlas.geocode import GeocoderChain
-    from frontier_atlas.loader import load_dataset
-    from frontier_atlas.positions import locate_all
+    from frontier_atlas.data.curated import load_dataset
+    from frontier_atlas.geocode.factory import build_geocoder
+    from frontier_atlas.places.locate import locate_all
 
     ds = load_dataset(settings().data_dir, settings().overrides_path)
-    located = locate_all(ds, GeocoderChain(ds.places, ds.overrides))
+    # the app's own geocoder, so "unresolved" here means unresolved on the map
+    geocoder = build_geocoder(ds.places, ds.overrides)
+    located = locate_all(ds, geocoder)
     for issue in ds.issues:
         print(f"ERROR {issue}")
+    for line in geocoder.messages:
+        print(f"NOTE {line}")
     unresolved = [(rid, loc.unresolved) for rid, loc in located.items() if loc.unresolved]
     for rid, names in unresolved:
         print(f"WARNING {rid}: place name(s) not resolved: {'; '.join(names)}")
@@ -48,9 +52,9 @@ def _validate(args) -> int:
 def _geocode(args) -> int:
     from tqdm import tqdm
 
+    from frontier_atlas.data.curated import load_dataset
     from frontier_atlas.geocode.factory import build_geocoder
-    from frontier_atlas.loader import load_dataset
-    from frontier_atlas.places import place_queries
+    from frontier_atlas.places.review import place_queries
 
     ds = load_dataset(settings().data_dir, settings().overrides_path)
     online = "nominatim" if args.online else None
@@ -81,7 +85,7 @@ def _geocode(args) -> int:
 def _import(args) -> int:
     from pathlib import Path
 
-    from frontier_atlas.imports import ImportStore, guess_mapping, import_events, read_header
+    from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header
 
     path = Path(args.file)
     with path.open("rb") as f:
@@ -93,7 +97,7 @@ def _import(args) -> int:
         return 2
     info, result = import_events(path, path.name, mapping, ImportStore(settings().imports_dir), args.name)
     for issue in result.issues[:50]:
-        print(f"{'REJECTED' if issue.rejected else 'NOTE'} {issue.where(path.name)}: {issue.reason}")
+        print(f"{'REJECTED' if issue.rejected else 'NOTE'} {issue}")
     if len(result.issues) > 50:
         print(f"... {len(result.issues) - 50} more; all are in {settings().imports_dir / info.id / 'issues.csv'}")
     for note in result.notes:

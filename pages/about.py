@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from frontier_atlas.app.loading import load_atlas
+from frontier_atlas.app.page import prepare_page
+from frontier_atlas.app.viewlink import shared_view
 from frontier_atlas.basemap.build import layer_sources
-from frontier_atlas.filters import data_span
-from frontier_atlas.formatting import format_dates
-from frontier_atlas.models import KIND_LABELS
-from frontier_atlas.ui import load_atlas, prepare_page, shared_view
+from frontier_atlas.domain.filters import data_span
+from frontier_atlas.domain.records import KIND_LABELS
+from frontier_atlas.present.wording import format_dates
 
 prepare_page("About")
 atlas = load_atlas()

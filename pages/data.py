@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from frontier_atlas.escaping import md_text
-from frontier_atlas.export import to_csv, to_geojson, to_kml
-from frontier_atlas.filters import apply_filters, data_span, filters_for_view
-from frontier_atlas.formatting import format_dates
-from frontier_atlas.models import KIND_LABELS, country_name
-from frontier_atlas.ui import describe_view, load_atlas, prepare_page, shared_view
+from frontier_atlas.app.loading import load_atlas
+from frontier_atlas.app.page import prepare_page
+from frontier_atlas.app.viewlink import shared_view
+from frontier_atlas.data.export import to_csv, to_geojson, to_kml
+from frontier_atlas.domain.countries import country_name
+from frontier_atlas.domain.filters import apply_filters, data_span, filters_for_view
+from frontier_atlas.domain.link import describe_view
+from frontier_atlas.domain.records import KIND_LABELS
+from frontier_atlas.present.escaping import md_text
+from frontier_atlas.present.wording import format_dates
 
 prepare_page("Data")
 atlas = load_atlas()

@@ -13,10 +13,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from frontier_atlas.escaping import md_text
-from frontier_atlas.imports import FIELDS, ColumnMapping, UnreadableFile, guess_mapping, import_events, read_header
-from frontier_atlas.imports.formats import DATE_PRECISIONS, GEO_PRECISIONS
-from frontier_atlas.ui import import_store, prepare_page
+from frontier_atlas.app import state as keys
+from frontier_atlas.app.loading import import_store
+from frontier_atlas.app.page import prepare_page
+from frontier_atlas.events import FIELDS, ColumnMapping, UnreadableFile, guess_mapping, import_events, read_header
+from frontier_atlas.events.formats import DATE_PRECISIONS, GEO_PRECISIONS
+from frontier_atlas.present.escaping import md_text
 
 FORMATS = {"acled": "ACLED export", "ucdp": "UCDP GED export", "custom": "other file: map its columns"}
 NONE = "(none)"
@@ -69,10 +71,10 @@ if upload is not None:
             except UnreadableFile as exc:
                 st.error(md_text(str(exc)))
                 st.stop()
-        st.session_state["last_import"] = info.id
+        keys.LAST_IMPORT.set(st.session_state, info.id)
         st.toast(f"Imported {info.rows:,} events")
 
-last = st.session_state.get("last_import")
+last = keys.LAST_IMPORT.get(st.session_state)
 sets = store.sets()
 if not sets:
     st.info("No imported sets yet.")

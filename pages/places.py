@@ -8,11 +8,12 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from frontier_atlas.config import settings
-from frontier_atlas.escaping import md_text
-from frontier_atlas.mapview import build_places_map
-from frontier_atlas.places import pin_place, place_queries, places_table
-from frontier_atlas.ui import load_atlas, prepare_page, reload_atlas, shared_view, show_load_issues
+from frontier_atlas.app.loading import load_atlas, reload_atlas
+from frontier_atlas.app.page import prepare_page, show_load_issues
+from frontier_atlas.app.viewlink import shared_view
+from frontier_atlas.map.canvas import build_places_map
+from frontier_atlas.places.review import pin_place, place_queries, places_table
+from frontier_atlas.present.escaping import md_text
 
 prepare_page("Places")
 atlas = load_atlas()
@@ -22,7 +23,7 @@ show_load_issues(atlas.ds, atlas.geocoder, atlas.notices)
 st.caption(
     "Records name places; these are the positions the geocoder found for them, offline "
     "(our gazetteer, then GeoNames towns) unless an online service is turned on "
-    f"(now: {md_text(settings().online_geocoder or 'off')})."
+    f"(now: {md_text(atlas.settings.online_geocoder or 'off')})."
 )
 
 table = places_table(atlas.ds, atlas.geocoder)
@@ -33,8 +34,8 @@ with col_table:
         column_config={"confidence": st.column_config.ProgressColumn(min_value=0, max_value=1, format="%.2f")},
     )
 with col_map:
-    st_folium(build_places_map(table), key="places-map", height=420, use_container_width=True,
-              returned_objects=[])
+    st_folium(build_places_map(table, outlines_only=atlas.outlines_only), key="places-map", height=420,
+              use_container_width=True, returned_objects=[])
 
 st.header("Ambiguous names")
 ambiguous = [(name, hint) for name, hint in place_queries(atlas.ds)
@@ -54,7 +55,7 @@ for name, hint in ambiguous:
                 f"{options[i].lon:.4f}: {options[i].how_found}"),
         )
         if st.button("Pin this one", key=f"pin-{name}-{hint}"):
-            pin_place(settings().overrides_path, name, options[choice])
+            pin_place(atlas.settings.overrides_path, name, options[choice])
             if atlas.geocoder.cache is not None:
                 atlas.geocoder.cache.forget(name)
             reload_atlas()

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from frontier_atlas.escaping import md_link, md_text, safe_url
-from frontier_atlas.formatting import format_dates
-from frontier_atlas.geocode import normalise
-from frontier_atlas.models import KIND_LABELS
-from frontier_atlas.ui import load_atlas, prepare_page, select_record, shared_view
+from frontier_atlas.app import state as keys
+from frontier_atlas.app.loading import load_atlas
+from frontier_atlas.app.page import prepare_page
+from frontier_atlas.app.panels import select_record
+from frontier_atlas.app.viewlink import shared_view
+from frontier_atlas.domain.records import KIND_LABELS
+from frontier_atlas.domain.text import normalise
+from frontier_atlas.present.escaping import md_link, md_text, safe_url
+from frontier_atlas.present.wording import format_dates
 
 prepare_page("Sources")
 atlas = load_atlas()
@@ -29,10 +33,10 @@ find = st.text_input("Find a source", placeholder="publisher, title, year…", k
 
 def open_on_map(rid: str) -> None:
     select_record(rid)
-    st.session_state["_go_map"] = True
+    keys.GO_TO_MAP.set(st.session_state, True)
 
 
-if st.session_state.pop("_go_map", False):
+if keys.GO_TO_MAP.pop(st.session_state):
     st.switch_page("app.py")
 
 order = sorted(ds.sources.values(), key=lambda s: (s.id != focus, -s.published.toordinal()))

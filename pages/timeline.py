@@ -6,11 +6,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from frontier_atlas.escaping import md_text
-from frontier_atlas.filters import apply_filters, data_span, filters_for_view
-from frontier_atlas.selection import selection_of
-from frontier_atlas.timeline import brushed_dates, picked_record, timeline_chart, timeline_frame
-from frontier_atlas.ui import describe_view, details_panel, load_atlas, prepare_page, publish_view, shared_view
+from frontier_atlas.app.loading import load_atlas
+from frontier_atlas.app.page import prepare_page
+from frontier_atlas.app.panels import details_panel, select_record
+from frontier_atlas.app.viewlink import change_view, shared_view
+from frontier_atlas.domain.filters import apply_filters, data_span, filters_for_view
+from frontier_atlas.domain.link import describe_view
+from frontier_atlas.present.escaping import md_text
+from frontier_atlas.present.timeline_chart import brushed_dates, picked_record, timeline_chart, timeline_frame
 
 prepare_page("Timeline")
 atlas = load_atlas()
@@ -37,21 +40,19 @@ if brushed and span:
     lo, hi = max(brushed[0], span[0]), min(brushed[1], span[1])
     if (lo, hi) != (view.date_from, view.date_to):
         view = replace(view, date_from=lo, date_to=hi)
-        st.session_state.pop("dates", None)  # the map's slider takes the new range
-        publish_view(view)
+        change_view(view, dates_changed=True)
 picked = picked_record(selection)
 if picked and picked != view.selected:
     view = replace(view, selected=picked)
-    selection_of(st.session_state).select_record(picked)
-    publish_view(view)
+    select_record(picked)
+    change_view(view)
 
 count = len(apply_filters(atlas.frame, filters_for_view(view, span)))
 st.markdown(f"**{count} of {len(atlas.frame)} records** in "
             f"{view.date_from or span[0]} – {view.date_to or span[1]}"
             + (" (brushed)" if brushed else ""))
 if st.button("Clear the date filter", key="clear-dates", disabled=not (view.date_from or view.date_to)):
-    st.session_state.pop("dates", None)
-    publish_view(replace(view, date_from=None, date_to=None))
+    change_view(replace(view, date_from=None, date_to=None), dates_changed=True)
     st.rerun()
 if view.selected in atlas.ds.records:
     details_panel(atlas, view.selected)

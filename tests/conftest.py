@@ -1,32 +1,25 @@
 """Shared fixtures: copies of the curated data to break on purpose, the real app on a
-free port, and a real headless Chromium (Debian's, not Playwright's download)."""
+free port, and a real headless Chromium (Debian's, not Playwright's download).
+
+Only fixtures and hooks live here; the helpers tests import are in ``support/``. Each
+folder's own conftest.py marks its tests with the folder's kind (``unit``, ``app``,
+``browser``, ``robustness``)."""
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from support.appserver import AppServer
+from support.paths import CHROMIUM, SEED
 
 # property-based tests: the same examples on every CI run (no flaky red), more when searching
 settings.register_profile("ci", max_examples=120, deadline=None, derandomize=True, print_blob=True)
 settings.register_profile("wide", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"  # the curated dataset (tests/test_dataset.py checks all of it)
-# a small fixed dataset (the seed article's records) for tests that count what filters leave
-SEED = ROOT / "tests" / "fixtures" / "seed"
-CHROMIUM = os.environ.get("FRONTIER_ATLAS_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture
@@ -35,76 +28,6 @@ def data_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "data"
     shutil.copytree(SEED, dest)
     return dest
-
-
-def folder_digest(folder: Path) -> str:
-    """One hash of every file under ``folder`` (names and bytes): proves curated data was not touched."""
-    h = hashlib.sha256()
-    for p in sorted(q for q in folder.rglob("*") if q.is_file()):
-        h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
-
-
-def edit_csv(path: Path, row_id: str, **changes: str) -> None:
-    """Change cells of the row whose ``id`` (or first column) is ``row_id``."""
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        fields = reader.fieldnames
-        rows = list(reader)
-    fields = fields + [k for k in changes if k not in fields]  # new columns are added
-    for row in rows:
-        if row[fields[0]] == row_id:
-            row.update(changes)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def append_csv(path: Path, **row: str) -> None:
-    with path.open(encoding="utf-8", newline="") as f:
-        fields = csv.DictReader(f).fieldnames
-    with path.open("a", encoding="utf-8", newline="") as f:
-        csv.DictWriter(f, fieldnames=fields).writerow(row)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class AppServer:
-    def __init__(self, data_dir: Path, user_dir: Path):
-        self.port = _free_port()
-        self.url = f"http://localhost:{self.port}"
-        env = dict(os.environ, FRONTIER_ATLAS_DATA=str(data_dir), FRONTIER_ATLAS_USER_DIR=str(user_dir))
-        self.log = (user_dir / "streamlit.log").open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("streamlit did not start within 60 s")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
 
 @pytest.fixture

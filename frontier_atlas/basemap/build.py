@@ -20,8 +20,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from frontier_atlas.basemap import packages
-from frontier_atlas.basemap.layer import BASEMAP_DIR
-from frontier_atlas.config import ROOT
+from frontier_atlas.settings import BASEMAP_DIR, ROOT
 
 NAMES_CSV = ROOT / "data" / "basemap_names.csv"
 OUTPUTS = ("vector.pmtiles", "relief.pmtiles", "regions.geojson", "provinces.json", "SOURCES.md")

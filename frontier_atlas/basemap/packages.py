@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from frontier_atlas.config import settings
+from frontier_atlas.settings import settings
 
 
 @dataclass(frozen=True)

@@ -23,15 +23,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import pycountry
 import shapely
 from shapely.geometry import LineString, Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points, polygonize
 
 from frontier_atlas.basemap.gpkg import features
-from frontier_atlas.geocode.names import iso2 as to_iso2
-from frontier_atlas.geocode.names import normalise
+from frontier_atlas.domain.countries import country
+from frontier_atlas.domain.text import normalise
 
 SHAPES_CSV = Path(__file__).resolve().parents[2] / "data" / "region_shapes.csv"
 REGIONS_FILE = "regions.geojson"
@@ -269,9 +268,9 @@ def build_provinces(gpkg: Path, groups: list[dict]) -> list[dict]:
             continue
         names = [n.strip() for n in row["names"].split(";") if n.strip()]
         iso3 = dict(p.partition("=")[::2] for p in row["match"].split(";")).get("adm0_a3", "")
-        country = pycountry.countries.get(alpha_3=iso3) if iso3 else None
+        found = country(iso3) if iso3 else None
         entry = _province_entry(row["id"], names[0] if names else row["id"], names, [], iso3,
-                                to_iso2(iso3), country.name if country else None,
+                                found.alpha2 if found else None, found.official if found else None,
                                 shapely.union_all(parts).buffer(0))
         entry["kind"] = "province"
         entry["members"] = len(parts)

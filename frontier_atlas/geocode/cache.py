@@ -14,9 +14,10 @@ import threading
 import time
 from pathlib import Path
 
-from frontier_atlas.geocode.names import iso2, normalise
-from frontier_atlas.geocode.result import Position
-from frontier_atlas.storage import check_database, open_or_set_aside
+from frontier_atlas.data.durable import check_database, open_or_set_aside
+from frontier_atlas.domain.position import Position
+from frontier_atlas.domain.text import normalise
+from frontier_atlas.geocode.names import iso2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS geocode (

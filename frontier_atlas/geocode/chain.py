@@ -5,14 +5,18 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
+from frontier_atlas.domain.position import Position
+from frontier_atlas.domain.records import Place
+from frontier_atlas.domain.text import normalise
 from frontier_atlas.geocode.cache import GeocodeCache
 from frontier_atlas.geocode.countries import CountryGazetteer
-from frontier_atlas.geocode.names import iso2, normalise
-from frontier_atlas.geocode.offline import CuratedGazetteer, GeoNamesGazetteer
-from frontier_atlas.geocode.online import NominatimProvider, ProviderUnavailable
+from frontier_atlas.geocode.curated import CuratedGazetteer
+from frontier_atlas.geocode.errors import ProviderUnavailable
+from frontier_atlas.geocode.geonames import GeoNamesGazetteer
+from frontier_atlas.geocode.names import iso2
+from frontier_atlas.geocode.nominatim import NominatimProvider
+from frontier_atlas.geocode.provider import Provider
 from frontier_atlas.geocode.provinces import ProvinceGazetteer, provinces_digest
-from frontier_atlas.geocode.result import Position
-from frontier_atlas.models import Place
 
 OFFLINE = "offline"  # provider recorded for "no offline provider knows this name"
 
@@ -32,6 +36,12 @@ def gazetteer_version(places: list[Place], overrides: list[Place], provinces: st
 
 
 class GeocoderChain:
+    """The providers in order, behind a cache: the first offline answer wins, Nominatim comes last.
+
+    Build the app's chain with ``factory.build_geocoder``; construct one directly only
+    to choose its cache and online provider (tests, benchmarks).
+    """
+
     def __init__(
         self,
         places: list[Place],
@@ -43,11 +53,12 @@ class GeocoderChain:
         # countries before towns: "Armenia" is a country here, not the city in Colombia;
         # provinces before towns: "Syunik" is Armenia's province, not a village of 645
         provinces = ProvinceGazetteer()
-        self.offline = [CuratedGazetteer(places, overrides), CountryGazetteer(), provinces, GeoNamesGazetteer()]
+        self.offline: list[Provider] = [CuratedGazetteer(places, overrides), CountryGazetteer(), provinces,
+                                        GeoNamesGazetteer()]
         self.online = online
         self.cache = cache
         self.version = gazetteer_version(places, overrides, provinces_digest(provinces.path))
-        self.calls: Counter[str] = Counter()  # provider name -> geocode calls made
+        self.calls: Counter[str] = Counter()  # provider class (online: its name) -> geocode calls made
         self._memo: dict[tuple[str, str | None], Position | None] = {}
 
     @property
@@ -58,9 +69,9 @@ class GeocoderChain:
     def _offline(self, name: str, country: str | None) -> Position | None:
         for provider in self.offline:
             self.calls[type(provider).__name__] += 1
-            loc = provider.geocode(name, exactly_one=True, country=country)
-            if loc is not None:
-                return loc.raw["position"]
+            found = provider.geocode(name, country)
+            if found:
+                return found[0]
         return None
 
     def locate(self, name: str, country: str | None = None) -> Position | None:
@@ -90,9 +101,10 @@ class GeocoderChain:
         if self.online is not None:
             self.calls[self.online.name] += 1
             try:
-                pos = self.online.geocode(name, country)
+                found = self.online.geocode(name, country)
             except ProviderUnavailable:
                 return None  # not cached: asked again once the service is back
+            pos = found[0] if found else None
             if self.cache is not None:
                 self.cache.put(name, country, self.online.name, self.version, pos)
             return pos

@@ -12,13 +12,11 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-import pycountry
-from geopy.geocoders.base import Geocoder
-
-from frontier_atlas.assets import VENDOR_DIR
-from frontier_atlas.geocode.names import normalise
-from frontier_atlas.geocode.result import Position
-from frontier_atlas.outlines import ring_centroid
+from frontier_atlas.domain.countries import country
+from frontier_atlas.domain.geometry import ring_centroid
+from frontier_atlas.domain.position import Position
+from frontier_atlas.domain.text import normalise
+from frontier_atlas.settings import VENDOR_DIR
 
 WORLD_ATLAS = VENDOR_DIR / "world-atlas" / "countries-50m.json"
 
@@ -58,39 +56,42 @@ def decode_topojson(topology: dict, object_name: str) -> list[tuple[dict, list[l
 
 @lru_cache(maxsize=2)
 def country_index(path: Path = WORLD_ATLAS) -> dict[str, Position]:
-    """Normalised country name (and ISO names) -> a country-precision position."""
+    """Normalised country name (Natural Earth's, ISO's and the common one) -> a country-precision position."""
     if not path.exists():
         return {}
     topology = json.loads(path.read_text(encoding="utf-8"))
     index: dict[str, Position] = {}
     for props, polys in decode_topojson(topology, "countries"):
-        country = pycountry.countries.get(numeric=str(props.get("id") or "").zfill(3))
+        found = country(str(props.get("id") or ""))  # world-atlas ids are ISO numeric codes
         largest = max((ring_centroid(poly[0]) for poly in polys if poly and poly[0]), default=None)
         if largest is None:
             continue
         _, lon, lat = largest
         if not -180 <= lon <= 180:
             continue  # a polygon across the antimeridian (Russia): no honest single centre
-        name = props.get("name") or (country.name if country else "")
+        name = props.get("name") or (found.official if found else "")
         pos = Position(round(lat, 4), round(lon, 4), "country", "Natural Earth", name,
-                       country.alpha_2 if country else None,
+                       found.alpha2 if found else None,
                        f"centre of the largest land area of {name} (Natural Earth 1:50m outlines, "
                        "world-atlas 2.0.2)")
         names = {name}
-        if country:
-            names |= {country.name, getattr(country, "common_name", ""), getattr(country, "official_name", "")}
+        if found:
+            names |= {found.name, found.official, found.formal}
         for label in filter(None, names):
             index.setdefault(normalise(label), pos)
     return index
 
 
-class CountryGazetteer(Geocoder):
+class CountryGazetteer:
+    """Whole countries, by name; the hint is ignored (a country's name is not ambiguous)."""
+
+    name = "Natural Earth"
+
     def __init__(self, path: Path = WORLD_ATLAS):
-        super().__init__()
         self.path = path
 
-    def geocode(self, query: str, exactly_one: bool = True, **_):
-        pos = country_index(self.path).get(normalise(query))
-        if pos is None:
-            return None
-        return pos.as_location() if exactly_one else [pos.as_location()]
+    def geocode(self, query: str, country: str | None = None) -> list[Position]:
+        """The country's position, or nothing; a bare code ("IR", "USA") is not a name here."""
+        index = country_index(self.path)
+        pos = index.get(normalise(query))
+        return [pos] if pos is not None else []

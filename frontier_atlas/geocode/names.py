@@ -1,15 +1,9 @@
-"""Place-name handling: folding spellings and reading the qualifier words around a name."""
+"""Place names: the qualifier words around a name ("Ardabil Province") and GeoNames' country codes."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
-import pycountry
-
-_PUNCT = re.compile(r"[\s\-‐–—_'’ʼ`´.,()/]+")
-# Letters NFKD does not decompose to ASCII, common in the region's transliterations.
-_FOLD = str.maketrans({"ı": "i", "ə": "a", "ø": "o", "ł": "l", "ß": "ss", "đ": "d", "ʻ": "", "ʿ": "", "ʾ": ""})
+from frontier_atlas.domain.countries import alpha2
+from frontier_atlas.domain.text import normalise
 
 # qualifier words -> the kind of place they name (most specific first)
 QUALIFIERS: tuple[tuple[str, str], ...] = (
@@ -37,17 +31,6 @@ QUALIFIERS: tuple[tuple[str, str], ...] = (
 )
 
 
-def normalise(name: str) -> str:
-    """Fold case, diacritics and punctuation: "Bileh-Savar" == "Bīleh Savār"."""
-    if name.isascii():  # the common case, and the hot path when indexing GeoNames
-        return _PUNCT.sub(" ", name.lower()).strip()
-    # compatibility forms first ("𝐀" -> "A"), then case, then accents
-    folded = unicodedata.normalize("NFKD", name).casefold().translate(_FOLD)
-    decomposed = unicodedata.normalize("NFKD", folded)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _PUNCT.sub(" ", stripped).strip()
-
-
 def split_qualifier(name: str) -> tuple[str, str | None]:
     """("Ardabil Province") -> ("ardabil", "region"); the core name, normalised, and its kind."""
     norm = normalise(name)
@@ -61,10 +44,8 @@ def split_qualifier(name: str) -> tuple[str, str | None]:
 
 
 def iso2(code: str | None) -> str | None:
-    """ISO alpha-2 for an alpha-3 (or alpha-2) code; GeoNames speaks alpha-2."""
+    """The alpha-2 code GeoNames files a place under, for a record's alpha-3 code. An alpha-2
+    code passes as it is, also one ISO does not list (GeoNames files Kosovo under "XK")."""
     if not code:
         return None
-    if len(code) == 2:
-        return code.upper()
-    country = pycountry.countries.get(alpha_3=code.upper())
-    return country.alpha_2 if country else None
+    return code.upper() if len(code) == 2 else alpha2(code)

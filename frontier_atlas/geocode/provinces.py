@@ -17,13 +17,12 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from geopy.geocoders.base import Geocoder
+from frontier_atlas.domain.position import Position
+from frontier_atlas.domain.text import normalise
+from frontier_atlas.geocode.names import iso2, split_qualifier
+from frontier_atlas.settings import BASEMAP_DIR
 
-from frontier_atlas.config import STATIC_DIR
-from frontier_atlas.geocode.names import iso2, normalise, split_qualifier
-from frontier_atlas.geocode.result import Position
-
-PROVINCES_PATH = STATIC_DIR / "basemap" / "provinces.json"
+PROVINCES_PATH = BASEMAP_DIR / "provinces.json"
 SOURCE = "Natural Earth 10m v4.1.0 (2018)"
 # A bare name that is also a town of this many people in the same country is left to
 # the town gazetteer: "Ardabil" in a report is the city more often than the province,
@@ -74,7 +73,7 @@ def provinces_digest(path: Path = PROVINCES_PATH) -> str:
 
 
 def _names_a_town(norm: str, country: str | None, min_population: int) -> bool:
-    from frontier_atlas.geocode.offline import geonames_index  # built lazily: about 6 s
+    from frontier_atlas.geocode.geonames import geonames_index  # built lazily: about 6 s
 
     return any(city["countrycode"] == country and city["population"] >= min_population
                for _, city in geonames_index().get(norm, ()))
@@ -89,7 +88,7 @@ def _position(entry: dict, confidence: float) -> Position:
                     entry["id"], confidence)
 
 
-class ProvinceGazetteer(Geocoder):
+class ProvinceGazetteer:
     """First-level provinces of every country, by their Natural Earth names and variants.
 
     A qualified name ("Ardabil Province", "Syunik Marz") always means the province. A
@@ -98,15 +97,17 @@ class ProvinceGazetteer(Geocoder):
     for a district named after its seat town).
     """
 
+    name = "Natural Earth"
+
     def __init__(self, path: Path = PROVINCES_PATH, defer_to_towns: bool = True):
-        super().__init__()
         self.path = path
         self.defer_to_towns = defer_to_towns
 
-    def geocode(self, query: str, exactly_one: bool = True, country: str | None = None, **_):
+    def geocode(self, query: str, country: str | None = None) -> list[Position]:
+        """The province, then its namesakes of the same tier; nothing if none is in the hinted country."""
         by_name, _ = province_index(self.path)
         if not by_name:
-            return None
+            return []
         norm = normalise(query)
         core, kind = split_qualifier(query)
         hits = by_name.get(norm, [])
@@ -116,18 +117,19 @@ class ProvinceGazetteer(Geocoder):
         if want is not None:
             hits = [h for h in hits if (h[1].get("iso_a2") or iso2(h[1]["country"])) == want]
         if not hits:
-            return None  # a province of that name elsewhere is a wrong answer, not an approximate one
+            return []  # a province of that name elsewhere is a wrong answer, not an approximate one
         hits = sorted(hits, key=lambda h: (h[0], -h[1].get("area_km2", 0)))
         best_tier, best = hits[0]
         # a district named after its seat (Azerbaijan's rayons) yields to any town of the name
         min_population = 0 if best.get("kind") == "district" else TOWN_MIN_POPULATION
         if kind is None and self.defer_to_towns and _names_a_town(norm, best.get("iso_a2"), min_population):
-            return None
+            return []
         rivals = [e for tier, e in hits[1:] if tier == best_tier]
         pos = _position(best, 0.5 if rivals else 1.0)
-        if rivals:
-            pos = replace(pos, candidates=tuple(_position(e, 0.5) for e in rivals[:4]))
-        return pos.as_location() if exactly_one else [pos.as_location()]
+        if not rivals:
+            return [pos]
+        others = [_position(e, 0.5) for e in rivals[:4]]
+        return [replace(pos, candidates=tuple(others)), *others]
 
 
 def province_outline(region_id: str, path: Path = PROVINCES_PATH) -> dict | None:

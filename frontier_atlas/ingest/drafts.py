@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-import pycountry
-
-from frontier_atlas.geocode import GeocoderChain
+from frontier_atlas.domain.countries import alpha3
+from frontier_atlas.geocode.chain import GeocoderChain
 from frontier_atlas.ingest.dates import DateFound, find_dates
 from frontier_atlas.ingest.entities import (
     CountryFound,
@@ -108,8 +107,9 @@ def extract(text: str, published: date, geocoder: GeocoderChain) -> Extraction:
                 for _, span in units:
                     d.cite("forces", span)
             hosts = [p.position.country for p in local if p.position and p.position.country]
-            if hosts:
-                d.fields["host"] = [pycountry.countries.get(alpha_2=hosts[0]).alpha_3]
+            host = alpha3(hosts[0]) if hosts else None
+            if host:
+                d.fields["host"] = [host]
             drafts.append(d)
 
     # ---- crossings: a place read as a crossing, in a sentence about crossing

@@ -5,18 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import pycountry
-
-from frontier_atlas.geocode import GeocoderChain, Position, normalise
+from frontier_atlas.domain.countries import alpha2, alpha3
+from frontier_atlas.domain.position import Position
+from frontier_atlas.domain.text import normalise
+from frontier_atlas.geocode.chain import GeocoderChain
 from frontier_atlas.geocode.countries import country_index
+from frontier_atlas.geocode.names import QUALIFIERS
 from frontier_atlas.ingest.dates import paragraphs, quoted_spans
 
-# words after a name that say what kind of place it is (longest first)
-CUES = (
-    ("land border crossing", "crossing"), ("border crossing", "crossing"), ("border checkpoint", "crossing"),
-    ("crossing", "crossing"), ("checkpoint", "crossing"), ("province", "region"), ("region", "region"),
-    ("district", "district"), ("river", "river"),
-)
+# The qualifier words (and their kinds) that, written after a name in a report, say what kind
+# of place it is (longest first, as QUALIFIERS lists them). The others follow names in prose
+# too often without belonging to them ("the Iranian border", "Baku city centre").
+_CUE_WORDS = {"land border crossing", "border crossing", "border checkpoint", "crossing", "checkpoint",
+              "province", "region", "district", "river"}
+CUES = tuple((word, kind) for word, kind in QUALIFIERS if word in _CUE_WORDS)
 TITLES = {"general", "gen", "brigadier", "commander", "president", "minister", "mr", "ms", "dr", "admiral",
           "colonel", "captain", "spokesman", "spokesperson"}
 DEMONYMS = {
@@ -68,8 +70,7 @@ def find_countries(text: str) -> list[CountryFound]:
         code = DEMONYMS.get(word.lower())
         if code is None:
             pos = index.get(normalise(word))
-            country = pycountry.countries.get(alpha_2=pos.country) if pos and pos.country else None
-            code = country.alpha_3 if country else None
+            code = alpha3(pos.country) if pos and pos.country else None
         if code:
             out.append(CountryFound(code, m.span(), m.group(), _paragraph_of(m.start(), paragraphs)))
     return out
@@ -93,7 +94,7 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4) -> list[
     paragraphs = paragraph_spans(text)
     quoted = quoted_spans(text)
     countries = find_countries(text)
-    mentioned = {pycountry.countries.get(alpha_3=c.code).alpha_2 for c in countries}
+    mentioned = {alpha2(c.code) for c in countries}
     words = list(_WORD.finditer(text))
     out: list[PlaceFound] = []
     i = 0

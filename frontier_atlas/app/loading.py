@@ -1,0 +1,84 @@
+"""Loading, cached for the process: the curated data, the user's records, the geocoder,
+where every record goes, and imported event sets. Every page gets them from here."""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from frontier_atlas.data.curated import load_dataset
+from frontier_atlas.data.userstore import UserStore, merge_into
+from frontier_atlas.domain.filters import records_frame
+from frontier_atlas.domain.position import Located
+from frontier_atlas.domain.records import Dataset
+from frontier_atlas.events import EventSet, ImportStore, SetInfo
+from frontier_atlas.geocode.chain import GeocoderChain
+from frontier_atlas.geocode.factory import build_geocoder
+from frontier_atlas.places.locate import locate_all
+from frontier_atlas.settings import Settings, settings
+
+
+@dataclass(frozen=True)
+class Atlas:
+    ds: Dataset
+    located: dict[str, Located]
+    frame: pd.DataFrame
+    geocoder: GeocoderChain  # the one geocoder of the process: its cache and Nominatim's rate limit are shared
+    settings: Settings
+    notices: tuple[str, ...] = ()  # e.g. a damaged user store that was moved aside
+
+    @property
+    def outlines_only(self) -> bool:
+        """Whether maps open on the light country outlines instead of the offline map."""
+        return self.settings.base_layer == "outlines"
+
+
+def _data_signature(folder: Path) -> tuple:
+    # Reload when a curated file changes, not on every rerun.
+    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                        for p in folder.glob("*") if p.is_file()))
+
+
+@st.cache_resource(show_spinner="Loading data…")
+def _load(config: Settings, signature: tuple) -> Atlas:
+    ds = load_dataset(config.data_dir, config.overrides_path)
+    store = UserStore(config.user_records_path)
+    merge_into(ds, store)
+    geocoder = build_geocoder(ds.places, ds.overrides)
+    located = locate_all(ds, geocoder)
+    notices = (store.notice,) if store.notice else ()
+    gc.freeze()  # the loaded data lives for the process: keep it out of every later collection
+    return Atlas(ds, located, records_frame(ds, located), geocoder, config, notices)
+
+
+def load_atlas() -> Atlas:
+    """The loaded data, reloaded when a curated file, a pin or the user's records change."""
+    config = settings()
+    extra = [config.overrides_path, config.user_records_path]
+    extra.append(extra[-1].with_name(extra[-1].name + "-wal"))
+    signature = _data_signature(config.data_dir) + tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in extra)
+    return _load(config, signature)
+
+
+def reload_atlas() -> None:
+    """Forget the loaded data, e.g. after a place was pinned."""
+    _load.clear()
+
+
+def import_store() -> ImportStore:
+    return ImportStore(settings().imports_dir)
+
+
+@st.cache_resource(show_spinner="Opening imported events…", max_entries=8)
+def _open_set(folder: str, set_id: str, version: float) -> EventSet:
+    # read-only once opened: every session shares one copy of a set's columns
+    return ImportStore(Path(folder)).open(set_id)
+
+
+def open_event_set(info: SetInfo) -> EventSet:
+    store = import_store()
+    return _open_set(str(store.folder), info.id, store.version(info.id))

@@ -1,0 +1,224 @@
+"""Every session key the app uses, declared once, typed.
+
+Streamlit keeps a session's state in one string-keyed mapping shared by every page.
+Spread over files, those strings drift apart (two names for one thing, one name for
+two), and values set in one file and read in another are invisible to a reader. So
+no string key is written anywhere but here: widgets take ``KEY.name``, code reads
+and writes through the typed objects below. Everything takes the state as a plain
+mutable mapping, so it is tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from frontier_atlas.domain.link import ViewState
+from frontier_atlas.domain.viewport import Viewport
+
+T = TypeVar("T")
+State = MutableMapping[str, Any]
+Goto = tuple[tuple[float, float], int]  # (centre, zoom) as st_folium takes them
+MAP_PX = (700, 600)  # the map's size on screen until it reports one
+
+
+class Key(Generic[T]):
+    """One session key: its name (what a widget's ``key=`` takes) and its default."""
+
+    def __init__(self, name: str, default: Callable[[], T] | None = None):
+        self.name = name
+        self._default = default
+
+    def get(self, state: State) -> T | None:
+        return state.get(self.name) if self.name in state else (self._default() if self._default else None)
+
+    def set(self, state: State, value: T) -> None:
+        state[self.name] = value
+
+    def pop(self, state: State) -> T | None:
+        return state.pop(self.name, None)
+
+    def setdefault(self, state: State, value: T) -> T:
+        return state.setdefault(self.name, value)
+
+    def is_set(self, state: State) -> bool:
+        return self.name in state
+
+
+class KeyFamily:
+    """Keys made from an id, one per item (an imported set's switch)."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def name(self, item: str) -> str:
+        return f"{self.prefix}{item}"
+
+
+# ---- the filter and timeline widgets (their values are the session's filters) ------
+DATES: Key[tuple[date, date]] = Key("dates")
+KINDS: Key[list[str]] = Key("kinds")
+COUNTRIES: Key[list[str]] = Key("countries")
+QUERY: Key[str] = Key("query")
+EVENT_TYPES: Key[list[str]] = Key("event_types")
+SET_SHOWN = KeyFamily("set-")  # an imported set's checkbox
+TIMELINE_ON: Key[bool] = Key("timeline_on")
+STEP: Key[str] = Key("step")
+MOMENT_INDEX: Key[int] = Key("tl_idx")  # the moment slider's position
+MODE: Key[str] = Key("tl_mode")
+DAYS: Key[int] = Key("tl_days")
+SPEED: Key[float] = Key("speed")
+MAP_WIDGET: Key[dict] = Key("map")  # st_folium's last report
+
+# ---- what the pages share -----------------------------------------------------------
+VIEW: Key[ViewState] = Key("view")  # the view every page shows and the address bar holds
+LINK_NOTICES: Key[list[str]] = Key("link_notices")  # what an opened link got wrong
+SPAN: Key[tuple[date, date]] = Key("_span")  # the date slider's range on the last run
+GO_TO_MAP: Key[bool] = Key("_go_map")  # a page asked for the map after a click
+EXTRACTION: Key[Any] = Key("extraction")  # the article page's drafts under review
+SAVED: Key[list[str]] = Key("saved")  # ids the article page saved last
+LAST_IMPORT: Key[str] = Key("last_import")  # the set the import page made last
+
+
+@dataclass
+class Selection:
+    """What the details column shows: one record, one imported event or one grid cell.
+
+    Every way of choosing (a marker, a linked record, the unplaced list, the Sources
+    and Timeline pages, a link) goes through these methods, so choosing one thing
+    always lets go of the others.
+    """
+
+    record: str | None = None
+    event: tuple[str, int] | None = None  # (imported set id, row)
+    cell: tuple[int, int, int] | None = None  # (zoom, ix, iy) of a grid bubble
+
+    def select_record(self, record_id: str | None) -> None:
+        self.record, self.event, self.cell = record_id, None, None
+
+    def select_event(self, set_id: str, row: int) -> None:
+        self.record, self.event, self.cell = None, (set_id, int(row)), None
+
+    def select_cell(self, zoom: int, ix: int, iy: int) -> None:
+        self.record, self.event, self.cell = None, None, (int(zoom), int(ix), int(iy))
+
+    def clear(self) -> None:
+        self.record = self.event = self.cell = None
+
+
+@dataclass
+class Player:
+    """The timeline's player, and positions asked for before the slider exists."""
+
+    playing: bool = False
+    next_index: int | None = None  # the step the player moves to on the next run
+    link_moment: date | None = None  # a link's moment: the slider goes to the step holding it
+    full_run: bool = False  # set by each full run; the player fragment's first call skips
+
+
+@dataclass(frozen=True)
+class MapView:
+    centre: tuple[float, float]
+    zoom: int
+    viewport: Viewport
+
+
+@dataclass
+class MapSync:
+    """Where the map is: the view the page last sent it to, or the one the user moved it to.
+
+    The map does not report the moves the page asks for (``map.canvas.QuietEcho``: each
+    report is a script run, and the page knows that view already). So after the page
+    refits the map, the map's last report is stale and the page's own request is the
+    truth; after the user pans or zooms, the new report is. This keeps that straight,
+    so the event layer aims at the right viewport and a shared link carries the view
+    the user sees.
+    """
+
+    goto: Goto | None = None  # the view asked for on this run
+    moved: bool = False  # the user moved the map since the last request
+    seen: tuple | None = None  # the last report, to tell a new one
+    px: tuple[int, int] = MAP_PX
+    link_view: tuple[str | None, Goto] | None = None  # (records it holds for, view) from a link
+    fit_key: tuple | None = None  # (records, bounds) the view was last fitted to
+    base_view: Goto | None = None  # where the session's base map first opened
+    last_click: int | None = None  # st_folium's click count last acted on
+
+    def note_report(self, reported: dict | None) -> None:
+        """Call once per run with st_folium's value: a new view in it is the user's move
+        (or the map's first report), which then outranks the page's last request."""
+        if not reported or not reported.get("center") or reported.get("zoom") is None:
+            return
+        seen = (json.dumps(reported["center"], sort_keys=True), reported["zoom"])
+        if seen != self.seen:
+            self.seen, self.moved = seen, True
+            vp = Viewport.from_map(reported.get("bounds"), reported.get("zoom"))
+            if vp:
+                self.px = vp.size_px()
+
+    def request(self, goto: Goto) -> None:
+        """Send the map to ``goto`` on this run (st_folium's ``center`` and ``zoom``)."""
+        self.goto, self.moved = goto, False
+
+    def current(self, reported: dict | None, goto: Goto | None) -> MapView | None:
+        """The view on screen: the user's last move if newer than ``goto``, else ``goto``;
+        None before the map has either."""
+        if (self.moved or goto is None) and reported and reported.get("center"):
+            try:
+                centre = (float(reported["center"]["lat"]), float(reported["center"]["lng"]))
+                zoom = int(reported["zoom"])
+            except (TypeError, KeyError, ValueError):
+                centre = None
+            if centre is not None:
+                vp = Viewport.from_map(reported.get("bounds"), zoom)
+                return MapView(centre, zoom, vp or Viewport.around(centre, zoom, *self.px))
+        if goto is None:
+            return None
+        (lat, lon), zoom = goto
+        return MapView((lat, lon), int(zoom), Viewport.around((lat, lon), int(zoom), *self.px))
+
+    def hold_link(self, signature: str) -> Goto | None:
+        """A link's centre and zoom hold until the records shown change; then None."""
+        if self.link_view is None:
+            return None
+        bound_to, goto = self.link_view
+        if bound_to is None:
+            self.link_view = (signature, goto)
+        elif bound_to != signature:
+            self.link_view = None
+            return None
+        return goto
+
+
+_SELECTION: Key[Selection] = Key("selection")
+_PLAYER: Key[Player] = Key("player")
+_MAP: Key[MapSync] = Key("map_sync")
+
+
+def _typed(state: State, key: Key[T], kind: type[T]) -> T:
+    found = state.get(key.name)
+    if not isinstance(found, kind):  # first use, or a value from an older version of the app
+        found = kind()
+        key.set(state, found)
+    return found
+
+
+def selection_of(state: State) -> Selection:
+    """The session's selection (empty on first use)."""
+    return _typed(state, _SELECTION, Selection)
+
+
+def has_selection(state: State) -> bool:
+    """Whether this session has chosen anything yet (a link's record applies only if not)."""
+    return _SELECTION.is_set(state)
+
+
+def player_of(state: State) -> Player:
+    return _typed(state, _PLAYER, Player)
+
+
+def map_sync_of(state: State) -> MapSync:
+    return _typed(state, _MAP, MapSync)

@@ -1,0 +1,128 @@
+"""Imported event sets on disk: one folder per set in the user data folder.
+
+``events.parquet`` holds the events (columnar, compressed, row groups of 64k so one
+event's details are read without reading the file), ``meta.json`` what was imported
+from where, ``issues.csv`` the rows that could not be read. A set is written to a
+temporary folder and renamed into place, so it is there whole or not at all. The
+curated data is never written here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from frontier_atlas.events.eventset import EventSet
+from frontier_atlas.events.reader import ImportResult
+
+ROW_GROUP = 65_536
+
+
+@dataclass
+class SetInfo:
+    id: str
+    name: str
+    file: str
+    fmt: str
+    sha256: str
+    imported_at: float
+    rows: int
+    rejected: int
+    date_min: str | None = None
+    date_max: str | None = None
+    notes: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # our field -> source column
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())[:16] or "set"
+
+
+class ImportStore:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def save(self, result: ImportResult, name: str, sha256: str, columns: dict[str, str], fmt: str) -> SetInfo:
+        """Store an import once; returns its description. Re-importing makes a new set."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        set_id = f"{_slug(name)}{sha256[:6]}{int(time.time() * 1000) % 100000:05d}"
+        frame = result.frame
+        info = SetInfo(
+            id=set_id, name=name, file=result.file, fmt=fmt, sha256=sha256, imported_at=time.time(),
+            rows=len(frame), rejected=result.rejected, notes=result.notes, columns=columns,
+            date_min=str(frame["date_start"].min().date()) if len(frame) else None,
+            date_max=str(frame["date_end"].max().date()) if len(frame) else None,
+        )
+        tmp = self.folder / f".tmp-{set_id}"
+        tmp.mkdir()
+        try:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            pq.write_table(table, tmp / "events.parquet", row_group_size=ROW_GROUP, compression="zstd")
+            result.issues_frame().to_csv(tmp / "issues.csv", index=False)
+            (tmp / "meta.json").write_text(json.dumps(asdict(info), indent=1), encoding="utf-8")
+            for part in tmp.iterdir():
+                with part.open("rb") as f:
+                    os.fsync(f.fileno())
+            os.replace(tmp, self.folder / set_id)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return info
+
+    def sets(self) -> list[SetInfo]:
+        """Every complete set, newest first; half-written folders are skipped."""
+        out = []
+        if not self.folder.is_dir():
+            return out
+        for meta in self.folder.glob("*/meta.json"):
+            if meta.parent.name.startswith("."):
+                continue
+            try:
+                out.append(SetInfo(**json.loads(meta.read_text(encoding="utf-8"))))
+            except (ValueError, TypeError):
+                continue  # unreadable description: not offered
+        return sorted(out, key=lambda s: -s.imported_at)
+
+    def path(self, set_id: str) -> Path:
+        if not re.fullmatch(r"[a-z0-9]+", set_id):
+            raise KeyError(set_id)
+        return self.folder / set_id / "events.parquet"
+
+    def version(self, set_id: str) -> float:
+        """Changes when the set is replaced; a cache key."""
+        return self.path(set_id).stat().st_mtime
+
+    def open(self, set_id: str) -> EventSet:
+        info = next((s for s in self.sets() if s.id == set_id), None)
+        if info is None:
+            raise KeyError(set_id)
+        return EventSet.from_parquet(self.path(set_id), info.id, info.name)
+
+    def issues_csv(self, set_id: str) -> bytes:
+        path = self.path(set_id).with_name("issues.csv")
+        return path.read_bytes() if path.exists() else b""
+
+    def delete(self, set_id: str) -> None:
+        folder = self.path(set_id).parent
+        aside = folder.with_name(f".del-{set_id}")
+        os.replace(folder, aside)  # gone from the list at once, then removed
+        shutil.rmtree(aside, ignore_errors=True)
+
+    def events(self, set_id: str, rows: list[int]) -> pd.DataFrame:
+        """Full columns of the events at these positions, reading only their row groups."""
+        pf = pq.ParquetFile(self.path(set_id))
+        parts = []
+        for pos in rows:
+            group, offset = divmod(int(pos), ROW_GROUP)
+            parts.append(pf.read_row_group(group).slice(offset, 1).to_pandas())
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+

@@ -1,0 +1,118 @@
+"""Page logic through Streamlit's AppTest: widgets in, counts and panel out."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from support.paths import ROOT
+
+from frontier_atlas.app.state import Selection
+from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header
+
+
+@pytest.fixture(autouse=True)
+def _seed(seed_env):
+    return seed_env
+
+
+def run_app(**state) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def count_line(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if " of " in m.value and "records" in m.value)
+
+
+def test_app_runs_and_counts():
+    at = run_app()
+    assert not at.exception
+    assert count_line(at).startswith("**9 of 9 records")
+    assert any("Click a marker" in i.value for i in at.info)
+
+
+def test_search_and_kind_filters_change_the_count():
+    at = run_app()
+    at.text_input(key="query").input("Aras").run()
+    assert count_line(at).startswith("**3 of 9 records")
+    at.text_input(key="query").input("").run()
+    at.multiselect(key="countries").select("ARM").run()
+    assert count_line(at).startswith("**4 of 9 records")
+
+
+def test_selected_record_shows_details_and_links_open():
+    at = run_app(selection=Selection(record="aras-2025"))
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Aras 2025" in text and "Vali Ma" in text and "Tehran Times" in text
+    link = next(b for b in at.button if b.label.startswith("crossing"))
+    link.click().run()
+    assert at.session_state["selection"].record == "bileh-savar"
+    assert "Bilasuvar" in " ".join(m.value for m in at.markdown)
+
+
+def test_timeline_shows_what_was_under_way():
+    at = run_app()
+    at.toggle(key="timeline_on").set_value(True).run()
+    assert not at.exception
+    # first month of the span: January 1991, the first war (year precision)
+    line = count_line(at)
+    assert "under way" in line
+    # that war + the standing crossing and region
+    assert line.startswith("**3 of 9 records")
+
+
+def test_timeline_walks_through_five_years_of_the_curated_data(monkeypatch, tmp_path):
+    from support.paths import DATA
+
+    monkeypatch.setenv("FRONTIER_ATLAS_DATA", str(DATA))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.toggle(key="timeline_on").set_value(True).run()
+    at.radio(key="step").set_value("year").run()
+    under_way = {}
+    for year in range(2020, 2026):
+        at.select_slider(key="tl_idx").set_value(year - at.session_state["dates"][0].year).run()
+        assert not at.exception
+        under_way[year] = int(count_line(at).split(" of ")[0].strip("*"))
+    from frontier_atlas.data.curated import load_dataset
+
+    ds = load_dataset(DATA)
+    standing = sum(1 for r in ds.records.values() if r.start is None)  # crossings, regions
+    # every year from 2020 to 2025 has something under way beside the standing features
+    assert all(n > standing for n in under_way.values()), (standing, under_way)
+    assert len(set(under_way.values())) >= 3, under_way
+
+
+def test_sources_page_opens_a_source_and_its_records():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.query_params["source"] = "mehrnews-2024-11-25"
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception
+    opened = [e for e in at.expander if "Mehr News" in e.label]
+    assert len(opened) == 1
+    buttons = [b.label for b in opened[0].button]
+    assert any("Aras Joint Exercise" in label for label in buttons)
+    at.text_input(key="source-find").input("Iran International").run()
+    assert [e.label for e in at.expander][0].startswith("Iran International")
+
+
+def test_a_record_from_the_unplaced_list_replaces_an_open_imported_event(tmp_path):
+    """Bug: with an imported event open, a record clicked in the list of records without
+    a position left the event panel in place (the selection was three session keys and
+    the list's button set only one)."""
+    import os
+
+    csv = b"event_date,latitude,longitude,event_type,location\n2024-05-18,39.4,47.4,Protests,Aslanduz\n"
+    info, _ = import_events(csv, "few.csv", guess_mapping(read_header(csv, "few.csv")),
+                            ImportStore(os.path.join(os.environ["FRONTIER_ATLAS_USER_DIR"], "imports")))
+    at = run_app(selection=Selection(event=(info.id, 0)))
+    assert not at.exception
+    event_open = lambda: any(c.value.startswith("imported event") for c in at.caption)  # noqa: E731
+    assert event_open(), "the imported event is open"
+    at.button(key="unplaced-peace-text-2025").click().run()
+    assert at.session_state["selection"] == Selection(record="peace-text-2025")
+    text = " ".join(m.value for m in at.markdown)
+    assert "agree the text of a peace agreement" in text
+    assert not event_open(), "the event panel closed"

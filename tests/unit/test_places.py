@@ -1,0 +1,71 @@
+"""The Places page and pinning a candidate as a curated override."""
+
+from __future__ import annotations
+
+import csv
+
+from streamlit.testing.v1 import AppTest
+from support.csvfiles import append_csv
+from support.paths import ROOT
+
+from frontier_atlas.data.curated import load_dataset
+from frontier_atlas.geocode.chain import GeocoderChain
+from frontier_atlas.places.review import pin_place, place_queries, places_table
+
+
+def add_julfa_event(folder):
+    # no country hint: Julfa (AZ) and Julfa (IR) face each other across the Aras
+    append_csv(folder / "events.csv", id="julfa-test", name="Test event at Julfa", event_type="test",
+               start="2025-01-01", places="Julfa", source_ids="tehrantimes-2025-05-18")
+
+
+def test_places_table_lists_every_name_with_provenance(data_copy):
+    add_julfa_event(data_copy)
+    ds = load_dataset(data_copy)
+    table = places_table(ds, GeocoderChain(ds.places))
+    assert set(table["name"]) >= {"Karabakh", "Bileh-Savar border crossing", "Aslanduz region",
+                                  "Ardabil Province", "Julfa"}
+    julfa = table[table["name"] == "Julfa"].iloc[0]
+    assert julfa["ambiguous"] and julfa["candidates"] >= 1 and julfa["provider"] == "GeoNames"
+    karabakh = table[table["name"] == "Karabakh"].iloc[0]
+    assert karabakh["precision"] == "region" and karabakh["provider"] == "curated"
+    assert len(place_queries(ds)) == len(table)
+
+
+def test_pin_is_atomic_replaces_and_wins(data_copy):
+    add_julfa_event(data_copy)
+    ds = load_dataset(data_copy)
+    geo = GeocoderChain(ds.places)
+    pos = geo.locate("Julfa")
+    iran = next(c for c in [pos, *pos.candidates] if c.country == "IR")
+    path = data_copy / "place_overrides.csv"
+    pin_place(path, "Julfa", pos)
+    pin_place(path, "Julfa", iran)  # a second pin of the same name replaces the first
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert len(rows) == 1 and rows[0]["country"] == "IR"
+    assert not list(data_copy.glob(".place_overrides.csv.*"))  # no temporary file left
+    ds2 = load_dataset(data_copy)
+    assert ds2.issues == []
+    pinned = GeocoderChain(ds2.places, ds2.overrides).locate("Julfa")
+    assert pinned.provider == "override" and pinned.country == "IR"
+    assert pinned.how_found.startswith("pinned by a user: town centre of Julfa")
+
+
+def test_places_page_pins_a_candidate(data_copy, tmp_path, monkeypatch):
+    add_julfa_event(data_copy)
+    monkeypatch.setenv("FRONTIER_ATLAS_DATA", str(data_copy))
+    monkeypatch.setenv("FRONTIER_ATLAS_USER_DIR", str(tmp_path / "user"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/places.py").run()
+    assert not at.exception
+    assert any(t.value == "Places" for t in at.title)
+    assert len(at.dataframe) == 1
+    radio = at.radio[0]
+    # options are the formatted (Markdown-escaped) labels
+    index = next(i for i, label in enumerate(radio.options) if "\\(IR\\)" in label)
+    radio.set_value(index).run()
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("pin-Julfa"))).click().run()
+    assert not at.exception
+    rows = list(csv.DictReader((data_copy / "place_overrides.csv").open(encoding="utf-8")))
+    assert [(r["name"], r["country"]) for r in rows] == [("Julfa", "IR")]
+    assert any("No place name has close candidates" in s.value for s in at.success)
