@@ -116,3 +116,30 @@ def test_a_record_from_the_unplaced_list_replaces_an_open_imported_event(tmp_pat
     text = " ".join(m.value for m in at.markdown)
     assert "agree the text of a peace agreement" in text
     assert not event_open(), "the event panel closed"
+
+
+def _records_counted(at: AppTest) -> int:
+    return int(count_line(at).split(" of ")[0].strip("*"))
+
+
+def test_a_link_restores_the_timeline_mode_and_n_days_and_the_data_page_agrees(monkeypatch):
+    from support.paths import DATA
+
+    monkeypatch.setenv("FRONTIER_ATLAS_DATA", str(DATA))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({"timeline": "year", "at": "2024-01-01", "mode": "window", "days": "90"})
+    at.run()
+    assert not at.exception
+    assert at.session_state["tl_mode"] == "window" and at.session_state["tl_days"] == 90
+    assert "under way 3 October – 31 December 2024" in count_line(at)  # the last 90 days of 2024
+    window = _records_counted(at)
+    assert {k: at.query_params[k] for k in ("mode", "days")} in ({"mode": "window", "days": "90"},
+                                                                 {"mode": ["window"], "days": ["90"]})
+    at.radio(key="tl_mode").set_value("cumulative").run()
+    cumulative = _records_counted(at)
+    assert cumulative > window
+    # the Data page applies the same moment to the same records (bug 2: 74 against 32)
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    shown = next(m.value for m in at.markdown if "records**, as the filters" in m.value)
+    assert shown.startswith(f"**{cumulative} of ")
