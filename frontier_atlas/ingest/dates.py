@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
+from collections import deque
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -41,8 +43,33 @@ def _month(m: re.Match) -> int:
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Spans inside quotation marks: codenames and quotes, not dates or places of ours."""
-    return [m.span() for m in re.finditer(r"“[^”]*”|\"[^\"]*\"", text)]
+    """Spans inside quotation marks: codenames and quotes, not dates or places of ours.
+
+    What ``re.finditer(r"“[^”]*”|\"[^\"]*\"", text)`` finds, with ``str.find``: that regex
+    scans to the end of the text from every opening mark that is never closed, so a text of
+    unclosed “ marks cost its length squared."""
+    spans: list[tuple[int, int]] = []
+    curly = straight = True  # whether a closing mark may still follow
+    pos, n = 0, len(text)
+    while pos < n:
+        c = text.find("“", pos) if curly else -1
+        s = text.find('"', pos) if straight else -1
+        if c < 0 and s < 0:
+            break
+        if s < 0 or 0 <= c < s:
+            end = text.find("”", c + 1)
+            if end < 0:
+                curly = False  # no “ from here on is closed
+                continue
+            spans.append((c, end + 1))
+        else:
+            end = text.find('"', s + 1)
+            if end < 0:
+                straight = False
+                continue
+            spans.append((s, end + 1))
+        pos = end + 1
+    return spans
 
 
 def _near_year(month: int, day: int, published: date, context: int | None) -> int:
@@ -69,94 +96,119 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return [s for s in spans if text[s[0]:s[1]].strip()]
 
 
-def find_dates(text: str, published: date) -> list[DateFound]:
-    """Every date expression we can resolve, in text order."""
+def _masked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with what lies between paragraphs (and before the first, after the last)
+    turned to NULs, same length: no rule's pattern matches a NUL (not a word, a digit nor a
+    space), so each pattern can run once over the whole text and still not reach across a
+    paragraph, where once it ran once per paragraph (a cost per paragraph times their number)."""
+    parts, last = [], 0
+    for a, b in spans:
+        parts += ["\0" * (a - last), text[a:b]]
+        last = b
+    parts.append("\0" * (len(text) - last))
+    return "".join(parts)
+
+
+def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None = None) -> list[DateFound]:
+    """Every date expression we can resolve, in text order.
+
+    Linear in the text: each pattern runs once over it, a match's paragraph is found by
+    bisection, and a span is checked against those already taken with a mask of the text."""
+    spans = paragraphs(text) if spans is None else spans
+    masked = _masked(text, spans)
+    starts = [a for a, _ in spans]
     found: list[DateFound] = []
-    quoted = quoted_spans(text)
-    taken: list[tuple[int, int]] = []
+    # one byte per character: set where a date or a quotation already is
+    occupied = bytearray(len(text))
+    for a, b in quoted_spans(text):
+        occupied[a:b] = b"\1" * (b - a)
 
-    def free(a: int, b: int) -> bool:
-        return not any(a < y and x < b for x, y in taken + quoted)
+    def para_of(pos: int) -> int:
+        return bisect_right(starts, pos) - 1
 
-    for pn, (p0, p1) in enumerate(paragraphs(text)):
-        para = text[p0:p1]
-        context: int | None = None
-        last_year = re.search(r"\blast year\b", para, re.I)
-        if last_year:
-            context = published.year - 1
-        elif re.search(r"\bthis year\b", para, re.I):
-            context = published.year
+    contexts: dict[int, int] = {}  # paragraph -> the year "last year" or "this year" sets
+    for m in re.finditer(r"\bthis year\b", masked, re.I):
+        contexts[para_of(m.start())] = published.year
+    for m in re.finditer(r"\blast year\b", masked, re.I):
+        contexts[para_of(m.start())] = published.year - 1  # "last year" wins, as before
 
-        def add(m: re.Match, start: date, end: date | None, precision: str, rule: str) -> None:
-            a, b = p0 + m.start(), p0 + m.end()
-            if free(a, b):
-                taken.append((a, b))
-                found.append(DateFound(start, end, precision, (a, b), text[a:b], rule, pn))
+    def add(m: re.Match, start: date, end: date | None, precision: str, rule: str) -> None:
+        a, b = m.span()
+        if occupied.find(1, a, b) < 0:
+            occupied[a:b] = b"\1" * (b - a)
+            found.append(DateFound(start, end, precision, (a, b), text[a:b], rule, para_of(a)))
 
-        rules = [
-            (rf"\bfrom\s+{_M}\s+(?P<d1>\d{{1,2}})\s+(?:to|until|through|-|–)\s+(?P<d2>\d{{1,2}})"
-             rf"(?:,?\s+(?P<year>\d{{4}}))?", "range month day"),
-            (rf"\bfrom\s+(?P<d1>\d{{1,2}})\s+(?:to|until|through|-|–)\s+(?P<d2>\d{{1,2}})\s+{_M}"
-             rf"(?:\s+(?P<year>\d{{4}}))?", "range day month"),
-        ]
-        for pattern, rule in rules:
-            for m in re.finditer(pattern, para, re.I):
-                month, d1, d2 = _month(m), int(m.group("d1")), int(m.group("d2"))
-                year = int(m.group("year")) if m.group("year") else _near_year(month, d1, published, context)
-                try:
-                    add(m, date(year, month, d1), date(year, month, d2), "day", rule)
-                except ValueError:
-                    continue
-        for m in re.finditer(rf"\b{_M}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b", para, re.I):
+    def context_of(m: re.Match) -> int | None:
+        return contexts.get(para_of(m.start()))
+
+    rules = [
+        (rf"\bfrom\s+{_M}\s+(?P<d1>\d{{1,2}})\s+(?:to|until|through|-|–)\s+(?P<d2>\d{{1,2}})"
+         rf"(?:,?\s+(?P<year>\d{{4}}))?", "range month day"),
+        (rf"\bfrom\s+(?P<d1>\d{{1,2}})\s+(?:to|until|through|-|–)\s+(?P<d2>\d{{1,2}})\s+{_M}"
+         rf"(?:\s+(?P<year>\d{{4}}))?", "range day month"),
+    ]
+    for pattern, rule in rules:
+        for m in re.finditer(pattern, masked, re.I):
+            month, d1, d2 = _month(m), int(m.group("d1")), int(m.group("d2"))
+            year = int(m.group("year")) if m.group("year") else _near_year(month, d1, published, context_of(m))
             try:
-                add(m, date(int(m.group("year")), _month(m), int(m.group("day"))), None, "day", "month day year")
+                add(m, date(year, month, d1), date(year, month, d2), "day", rule)
+            except ValueError:
+                continue
+    for m in re.finditer(rf"\b{_M}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b", masked, re.I):
+        try:
+            add(m, date(int(m.group("year")), _month(m), int(m.group("day"))), None, "day", "month day year")
+        except ValueError:
+            pass
+    for m in re.finditer(rf"\b(?P<day>\d{{1,2}})\s+{_M}\s+(?P<year>\d{{4}})\b", masked, re.I):
+        try:
+            add(m, date(int(m.group("year")), _month(m), int(m.group("day"))), None, "day", "day month year")
+        except ValueError:
+            pass
+    for m in re.finditer(rf"\b(?:in\s+)?{_M}\s+(?:of\s+)?last\s+year\b", masked, re.I):
+        add(m, date(published.year - 1, _month(m), 1), None, "month", "month of last year")
+    for m in re.finditer(rf"\b{_M}\s+(?P<year>(?:19|20)\d{{2}})\b", masked, re.I):
+        add(m, date(int(m.group("year")), _month(m), 1), None, "month", "month year")
+    no_year = (
+        (rf"\b{_M}\s+(?P<day>\d{{1,2}})(?!\d|,?\s+\d{{4}})\b", "month day"),
+        (rf"\b(?P<day>\d{{1,2}})\s+{_M}(?!\s+\d)", "day month"),
+    )
+    for pattern, order in no_year:
+        for m in re.finditer(pattern, masked, re.I):
+            month, day, context = _month(m), int(m.group("day")), context_of(m)
+            try:
+                add(m, date(_near_year(month, day, published, context), month, day), None, "day",
+                    f"{order}, year from context" if context else f"{order}, year of publication")
             except ValueError:
                 pass
-        for m in re.finditer(rf"\b(?P<day>\d{{1,2}})\s+{_M}\s+(?P<year>\d{{4}})\b", para, re.I):
-            try:
-                add(m, date(int(m.group("year")), _month(m), int(m.group("day"))), None, "day", "day month year")
-            except ValueError:
-                pass
-        for m in re.finditer(rf"\b(?:in\s+)?{_M}\s+(?:of\s+)?last\s+year\b", para, re.I):
-            add(m, date(published.year - 1, _month(m), 1), None, "month", "month of last year")
-        for m in re.finditer(rf"\b{_M}\s+(?P<year>(?:19|20)\d{{2}})\b", para, re.I):
-            add(m, date(int(m.group("year")), _month(m), 1), None, "month", "month year")
-        no_year = (
-            (rf"\b{_M}\s+(?P<day>\d{{1,2}})(?!\d|,?\s+\d{{4}})\b", "month day"),
-            (rf"\b(?P<day>\d{{1,2}})\s+{_M}(?!\s+\d)", "day month"),
-        )
-        for pattern, order in no_year:
-            for m in re.finditer(pattern, para, re.I):
-                month, day = _month(m), int(m.group("day"))
-                try:
-                    add(m, date(_near_year(month, day, published, context), month, day), None, "day",
-                        f"{order}, year from context" if context else f"{order}, year of publication")
-                except ValueError:
-                    pass
-        for m in re.finditer(rf"\bin\s+{_M}(?!\s+\d)", para, re.I):
-            month = _month(m)
-            year = context or (published.year if month <= published.month else published.year - 1)
-            add(m, date(year, month, 1), None, "month", "in month")
-        for m in re.finditer(r"\b(?:earlier\s+|later\s+)?today\b", para, re.I):
-            add(m, published, None, "day", "today")
-        for m in re.finditer(r"\byesterday\b", para, re.I):
-            add(m, published - timedelta(days=1), None, "day", "yesterday")
-        for m in re.finditer(r"\bon\s+(?P<wd>" + "|".join(WEEKDAYS) + r")\b", para, re.I):
-            back = (published.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
-            add(m, published - timedelta(days=back), None, "day", "weekday before publication")
-        for m in re.finditer(r"\bthe\s+(?P<decade>(?:19|20)\d0)s\b", para, re.I):
-            y = int(m.group("decade"))
-            add(m, date(y, 1, 1), date(y + 9, 12, 31), "year", "decade")
-        for m in re.finditer(r"\b(?P<year>(?:19|20)\d{2})\b", para):
-            add(m, date(int(m.group("year")), 1, 1), None, "year", "year")
+    for m in re.finditer(rf"\bin\s+{_M}(?!\s+\d)", masked, re.I):
+        month = _month(m)
+        year = context_of(m) or (published.year if month <= published.month else published.year - 1)
+        add(m, date(year, month, 1), None, "month", "in month")
+    for m in re.finditer(r"\b(?:earlier\s+|later\s+)?today\b", masked, re.I):
+        add(m, published, None, "day", "today")
+    for m in re.finditer(r"\byesterday\b", masked, re.I):
+        add(m, published - timedelta(days=1), None, "day", "yesterday")
+    for m in re.finditer(r"\bon\s+(?P<wd>" + "|".join(WEEKDAYS) + r")\b", masked, re.I):
+        back = (published.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
+        add(m, published - timedelta(days=back), None, "day", "weekday before publication")
+    for m in re.finditer(r"\bthe\s+(?P<decade>(?:19|20)\d0)s\b", masked, re.I):
+        y = int(m.group("decade"))
+        add(m, date(y, 1, 1), date(y + 9, 12, 31), "year", "decade")
+    for m in re.finditer(r"\b(?P<year>(?:19|20)\d{2})\b", masked):
+        add(m, date(int(m.group("year")), 1, 1), None, "year", "year")
 
-        # "the four-day drill": a start day in the same paragraph gets its end
-        for m in re.finditer(r"\b(?P<n>\d{1,2}|" + "|".join(NUMBER_WORDS) + r")[- ]day\b", para, re.I):
-            n = NUMBER_WORDS.get(m.group("n").lower()) or int(m.group("n"))
-            starts = [i for i, f in enumerate(found)
-                      if f.paragraph == pn and f.precision == "day" and f.end is None and f.rule != "today"]
-            if starts:
-                i = starts[0]
-                found[i] = replace(found[i], end=found[i].start + timedelta(days=n - 1),
-                                   rule=found[i].rule + f" + {n}-day duration")
+    # "the four-day drill": a start day in the same paragraph gets its end. The first such
+    # start in the order the rules found them, then the next for the next duration.
+    open_starts: dict[int, deque[int]] = {}
+    for i, f in enumerate(found):
+        if f.precision == "day" and f.end is None and f.rule != "today":
+            open_starts.setdefault(f.paragraph, deque()).append(i)
+    for m in re.finditer(r"\b(?P<n>\d{1,2}|" + "|".join(NUMBER_WORDS) + r")[- ]day\b", masked, re.I):
+        n = NUMBER_WORDS.get(m.group("n").lower()) or int(m.group("n"))
+        waiting = open_starts.get(para_of(m.start()))
+        if waiting:
+            i = waiting.popleft()
+            found[i] = replace(found[i], end=found[i].start + timedelta(days=n - 1),
+                               rule=found[i].rule + f" + {n}-day duration")
     return sorted(found, key=lambda f: f.span)

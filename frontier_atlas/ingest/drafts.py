@@ -2,13 +2,22 @@
 
 The drafts are proposals. Each field keeps the spans of text it came from; nothing
 becomes a record until the analyst confirms it on the review screen.
+
+``extract`` checks the text against the limits in ``ingest.reading`` before any work
+(``TextLimitError`` past one) and is linear in the text: finds are grouped by paragraph
+once, and each rule looks up the finds near a place by bisection instead of scanning them all.
 """
 
 from __future__ import annotations
 
+import gc
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from frontier_atlas.domain.countries import alpha3
 from frontier_atlas.geocode.chain import GeocoderChain
@@ -16,17 +25,28 @@ from frontier_atlas.ingest.dates import DateFound, find_dates
 from frontier_atlas.ingest.entities import (
     CountryFound,
     PlaceFound,
+    Spans,
     find_countries,
     find_forces,
     find_places,
     is_dateline,
     paragraph_spans,
 )
+from frontier_atlas.ingest.reading import (
+    MAX_CHARS,
+    MAX_DRAFTS,
+    MAX_PARAGRAPH_CHARS,
+    MAX_PARAGRAPHS,
+    TextLimitError,
+    check_text,
+)
 
 EXERCISE_CUES = re.compile(r"\b(?:exercise|drills?|manoeuvres?|maneuvers?|war games)\b", re.I)
 CODENAME = re.compile(r"“([^”]{2,60})”|\"([^\"]{2,60})\"")
 CROSSING_CUE = re.compile(r"\bcross(?:ed|ing|es)?\b", re.I)
 REGION_CUE = re.compile(r"\b(?:disputed|contested|breakaway)\b", re.I)
+INTO = re.compile(r"\binto\s+(\w+)")
+RECOGNISED = re.compile(r"internationally recognized as part of (\w+)", re.I)
 AGREEMENT_CUE = re.compile(r"\bagreed on the text of (?:a |the )?(?P<what>[\w ]{3,40}?agreement)\b", re.I)
 
 
@@ -56,61 +76,137 @@ def _in(span: tuple[int, int], para: tuple[int, int]) -> bool:
     return para[0] <= span[0] < para[1]
 
 
-def extract(text: str, published: date, geocoder: GeocoderChain) -> Extraction:
-    paragraphs = paragraph_spans(text)
-    places = find_places(text, geocoder)
-    dates = find_dates(text, published)
-    countries = find_countries(text)
+class _ByParagraph(dict):
+    """The items of each paragraph, in their order: one pass instead of one scan per paragraph."""
+
+    def __init__(self, items: list, paragraph_of: Callable[[Any], int | None]) -> None:
+        super().__init__()
+        for x in items:
+            pn = paragraph_of(x)
+            if pn is not None:
+                self.setdefault(pn, []).append(x)
+
+    def __missing__(self, pn: int) -> list:
+        return []
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the finds are built.
+
+    Extraction makes many small objects and no reference cycles; each allocation burst
+    set off full collections that walked the whole heap (the gazetteer indexes, shared by
+    every session), which was most of the time of a long text. Resumed only if it was on."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def extract(text: str, published: date, geocoder: GeocoderChain, *, max_chars: int = MAX_CHARS,
+            max_paragraphs: int = MAX_PARAGRAPHS, max_paragraph_chars: int = MAX_PARAGRAPH_CHARS,
+            max_drafts: int = MAX_DRAFTS) -> Extraction:
+    """Places, dates, parties and draft records of a report; ``TextLimitError`` past a limit.
+
+    The limits are keywords so a benchmark can lift them to measure the cost itself."""
+    if len(text) > max_chars:  # before even splitting it into paragraphs
+        raise TextLimitError("MAX_CHARS", len(text), max_chars, "characters")
+    with _collector_paused():
+        paragraphs = paragraph_spans(text)
+        check_text(text, paragraphs, max_chars, max_paragraphs, max_paragraph_chars)
+        return _extract(text, published, geocoder, paragraphs, max_drafts)
+
+
+def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: list[tuple[int, int]],
+             max_drafts: int) -> Extraction:
+    index = Spans(paragraphs)
+    countries = find_countries(text, paragraphs)
+    places = find_places(text, geocoder, spans=paragraphs, countries=countries)
+    dates = find_dates(text, published, paragraphs)
     forces = find_forces(text)
     drafts: list[Draft] = []
 
-    def in_para(items, pn, span=lambda x: x.span):
-        return [x for x in items if _in(span(x), paragraphs[pn])]
+    def add(d: Draft) -> None:
+        if len(drafts) >= max_drafts:
+            raise TextLimitError("MAX_DRAFTS", max_drafts, max_drafts, "draft records", at_least=True)
+        drafts.append(d)
+
+    n = len(paragraphs)
+    dates_in = _ByParagraph(dates, lambda f: f.paragraph)
+    places_in = _ByParagraph(places, lambda p: p.paragraph)
+    countries_in = _ByParagraph(countries, lambda c: c.paragraph)
+    forces_in = _ByParagraph(forces, lambda f: index.index(f[1][0]))
+    country_starts = [c.span[0] for c in countries]  # increasing: the words do not overlap
+    country_ends = [c.span[1] for c in countries]
+    country_at = {c.span[0]: c for c in countries}
 
     # ---- exercises: a quoted codename in a paragraph about a drill
-    for pn, (p0, p1) in enumerate(paragraphs):
-        para = text[p0:p1]
-        if not EXERCISE_CUES.search(para):
+    about_drill = sorted({pn for m in EXERCISE_CUES.finditer(text)
+                          if (pn := index.index(m.start())) is not None})
+    drill = set(about_drill)
+    codename_memo: dict[int, bool] = {}
+
+    def has_codename(q: int) -> bool:
+        if q not in codename_memo:
+            codename_memo[q] = CODENAME.search(text, *paragraphs[q]) is not None
+        return codename_memo[q]
+
+    for pn in about_drill:
+        p0, p1 = paragraphs[pn]
+        names = list(CODENAME.finditer(text, p0, p1))
+        if not names:
             continue
-        for m in CODENAME.finditer(para):
+        # its paragraphs: this one and the following ones still about a drill, up to the next
+        # codename (so the scopes of two codename paragraphs never overlap: linear in all)
+        scope = [pn]
+        for q in range(pn + 1, n):
+            if q not in drill or has_codename(q):
+                break
+            scope.append(q)
+        days = [f for q in scope for f in dates_in[q] if f.precision == "day" and f.rule != "today"]
+        local = [p for p in places_in[pn] if p.kind != "country" and not is_dateline(text, p)]
+        local_names = list(dict.fromkeys(p.name if not p.kind or p.kind == "region" and p.query == p.name
+                                         else p.query for p in local))
+        codes = [c for q in scope for c in countries_in[q]]
+        units = [f for q in scope for f in forces_in[q]]
+        unit_names = list(dict.fromkeys(u for u, _ in units))
+        # "IRGC" adds nothing beside "IRGC Ground Forces"
+        kept_units = [u for u in unit_names if not any(u != o and u in o for o in unit_names)]
+        hosts = [p.position.country for p in local if p.position and p.position.country]
+        host = alpha3(hosts[0]) if hosts else None
+        # the same for every codename of the paragraph: each draft gets a copy (C speed),
+        # though a paragraph of n codenames and n places still copies n * n; hence the limits
+        local_spans, code_spans = [p.span for p in local], [c.span for c in codes]
+        code_names, unit_spans = list(dict.fromkeys(c.code for c in codes)), [span for _, span in units]
+        for m in names:
             name = (m.group(1) or m.group(2)).strip(" ,.")
             d = Draft("exercise", name, {"name": name})
-            d.cite("name", (p0 + m.start(), p0 + m.end()))
-            # its paragraphs: this one and the following ones still about a drill, up to the next codename
-            scope = [pn]
-            for q in range(pn + 1, len(paragraphs)):
-                body = text[slice(*paragraphs[q])]
-                if CODENAME.search(body) or not EXERCISE_CUES.search(body):
-                    break
-                scope.append(q)
-            days = [f for q in scope for f in in_para(dates, q) if f.precision == "day" and f.rule != "today"]
+            d.cite("name", m.span())
             if days:
                 d.fields["start"], d.fields["end"] = days[0].start, days[0].last_day
                 d.fields["date_precision"] = "day"
                 d.cite("start", days[0].span)
-            local = [p for p in in_para(places, pn) if p.kind != "country" and not is_dateline(text, p)]
             if local:
-                d.fields["places"] = list(dict.fromkeys(p.name if not p.kind or p.kind == "region" and
-                                                        p.query == p.name else p.query for p in local))
-                for p in local:
-                    d.cite("places", p.span)
-            codes = [c for q in scope for c in in_para(countries, q)]
+                d.fields["places"] = list(local_names)
+                d.spans["places"] = list(local_spans)
             if codes:
-                d.fields["participants"] = list(dict.fromkeys(c.code for c in codes))
-                for c in codes:
-                    d.cite("participants", c.span)
-            units = [f for q in scope for f in in_para(forces, q, span=lambda x: x[1])]
+                d.fields["participants"] = list(code_names)
+                d.spans["participants"] = list(code_spans)
             if units:
-                names = list(dict.fromkeys(u for u, _ in units))
-                # "IRGC" adds nothing beside "IRGC Ground Forces"
-                d.fields["forces"] = [u for u in names if not any(u != o and u in o for o in names)]
-                for _, span in units:
-                    d.cite("forces", span)
-            hosts = [p.position.country for p in local if p.position and p.position.country]
-            host = alpha3(hosts[0]) if hosts else None
+                d.fields["forces"] = list(kept_units)
+                d.spans["forces"] = list(unit_spans)
             if host:
                 d.fields["host"] = [host]
-            drafts.append(d)
+            add(d)
+
+    def first_country(pn: int, lo: int, hi: int) -> CountryFound | None:
+        return next((countries[j] for j in range(lo, hi) if countries[j].paragraph == pn), None)
+
+    into_memo: dict[int, re.Match | None] = {}
+    crossing_memo: dict[int, bool] = {}
 
     # ---- crossings: a place read as a crossing, in a sentence about crossing
     for p in places:
@@ -119,69 +215,80 @@ def extract(text: str, published: date, geocoder: GeocoderChain) -> Extraction:
         para = paragraphs[p.paragraph]
         d = Draft("crossing", p.name, {"name": p.name, "places": [p.query], "type": "road"})
         d.cite("name", p.span)
-        side_a = next((c for c in countries if c.paragraph == p.paragraph and 0 < p.span[0] - c.span[1] < 80
-                       or c.paragraph == p.paragraph and 0 < c.span[0] - p.span[1] < 30), None)
-        into = re.search(r"\binto\s+(\w+)", text[para[0]:para[1]])
+        # the first country ending within 80 characters before it, else starting within 30 after it
+        side_a = (first_country(p.paragraph, bisect_right(country_ends, p.span[0] - 80),
+                                bisect_left(country_ends, p.span[0]))
+                  or first_country(p.paragraph, bisect_right(country_starts, p.span[1]),
+                                   bisect_left(country_starts, p.span[1] + 30)))
+        if p.paragraph not in into_memo:
+            into_memo[p.paragraph] = INTO.search(text, *para)
+        into = into_memo[p.paragraph]
         if into:
-            into_code = next((c for c in countries if c.paragraph == p.paragraph and
-                              c.span[0] == para[0] + into.start(1)), None)
-            if into_code:
+            into_code = country_at.get(into.start(1))
+            if into_code and into_code.paragraph == p.paragraph:
                 d.fields["country_b"] = into_code.code
                 d.cite("country_b", into_code.span)
-        after = [c for c in countries if c.paragraph == p.paragraph and c.span[0] > p.span[1]]
-        if after and after[0].code != d.fields.get("country_b"):
-            d.fields["country_a"] = after[0].code  # "crossing in Iran's Ardabil Province"
-            d.cite("country_a", after[0].span)
+        j = bisect_right(country_starts, p.span[1])
+        after = countries[j] if j < len(countries) and countries[j].paragraph == p.paragraph else None
+        if after and after.code != d.fields.get("country_b"):
+            d.fields["country_a"] = after.code  # "crossing in Iran's Ardabil Province"
+            d.cite("country_a", after.span)
         elif side_a and side_a.code != d.fields.get("country_b"):
             d.fields["country_a"] = side_a.code
             d.cite("country_a", side_a.span)
         d.fields["name_a"] = p.name
-        used = [f for f in dates if f.paragraph == p.paragraph]
-        if used and CROSSING_CUE.search(text[para[0]:para[1]]):
+        used = dates_in[p.paragraph]
+        if p.paragraph not in crossing_memo:
+            crossing_memo[p.paragraph] = CROSSING_CUE.search(text, *para) is not None
+        if used and crossing_memo[p.paragraph]:
             d.fields["status"] = f"used on {used[0].start.isoformat()} (as reported)"
             d.fields["status_date"] = used[0].start
             d.cite("status_date", used[0].span)
-        drafts.append(d)
+        add(d)
 
     # ---- regions: "the long-disputed region of Karabakh"
+    regions: set[str] = set()
     for p in places:
         if p.position is None or p.position.precision != "region" or p.position.region_id is None:
             continue
         before = text[max(0, p.span[0] - 60):p.span[0]]
-        if not REGION_CUE.search(before) or any(d.kind == "region" and d.name == p.name for d in drafts):
+        if not REGION_CUE.search(before) or p.name in regions:
             continue
+        regions.add(p.name)
         d = Draft("region", p.name, {"name": p.name, "places": [p.name]})
         d.cite("name", p.span)
         scope = [p.paragraph - 1, p.paragraph] if p.paragraph else [p.paragraph]
-        claimants = [c for c in countries if c.paragraph in scope]
+        claimants = [c for q in scope for c in countries_in[q]]
         if claimants:
             d.fields["claimants"] = list(dict.fromkeys(c.code for c in claimants))
             for c in claimants:
                 d.cite("claimants", c.span)
-        para_text = text[slice(*paragraphs[p.paragraph])]
-        rec = re.search(r"internationally recognized as part of (\w+)", para_text, re.I)
+        p0, p1 = paragraphs[p.paragraph]
+        rec = RECOGNISED.search(text, p0, p1)
         if rec:
-            code = next((c.code for c in countries if c.span[0] == paragraphs[p.paragraph][0] + rec.start(1)), None)
-            if code:
-                d.fields["internationally_recognised_as"] = code
-                d.cite("internationally_recognised_as", (paragraphs[p.paragraph][0] + rec.start(1),
-                                                          paragraphs[p.paragraph][0] + rec.end(1)))
-        drafts.append(d)
+            found = country_at.get(rec.start(1))
+            if found:
+                d.fields["internationally_recognised_as"] = found.code
+                d.cite("internationally_recognised_as", rec.span(1))
+        add(d)
 
-    # ---- events: agreements on a text
-    for pn, (p0, p1) in enumerate(paragraphs):
-        m = AGREEMENT_CUE.search(text[p0:p1])
-        if not m:
+    # ---- events: agreements on a text (the pattern never spans a line, so never a paragraph)
+    seen: set[int] = set()
+    for m in AGREEMENT_CUE.finditer(text):
+        pn = index.index(m.start())
+        if pn is None or pn in seen:
             continue
-        parties = [c for c in countries if c.paragraph == pn and c.span[0] < p0 + m.start()]
+        seen.add(pn)
+        group = countries_in[pn]
+        parties = group[:bisect_left([c.span[0] for c in group], m.start())]
         who = " and ".join(dict.fromkeys(c.text for c in parties))
         name = f"{who} agree on the text of a {m.group('what')}".strip()
         d = Draft("event", name, {"name": name, "event_type": "diplomatic agreement",
                                   "participants": list(dict.fromkeys(c.code for c in parties))})
-        d.cite("name", (p0 + m.start(), p0 + m.end()))
-        when = [f for f in dates if f.paragraph == pn]
+        d.cite("name", m.span())
+        when = dates_in[pn]
         if when:
             d.fields["start"], d.fields["date_precision"] = when[0].start, when[0].precision
             d.cite("start", when[0].span)
-        drafts.append(d)
+        add(d)
     return Extraction(text, published, places, dates, countries, forces, drafts)

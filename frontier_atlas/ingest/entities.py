@@ -1,8 +1,14 @@
-"""Places, countries and forces named in a report, each with the span it came from."""
+"""Places, countries and forces named in a report, each with the span it came from.
+
+Linear in the text (n log n at most): a position's paragraph, quotation and nearby
+country are looked up by bisection in sorted spans, never by a scan over all of them.
+The limits on what is read at all are in ``ingest.reading``.
+"""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from frontier_atlas.domain.countries import alpha2, alpha3
@@ -33,6 +39,8 @@ FORCE = re.compile(
     r"[Ss]pecial [Ff]orces|[Aa]rmed [Ff]orces|[Bb]order [Gg]uards?)"
 )
 _WORD = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'\-]*")
+_SPACE = re.compile(r"\s*")
+_POSSESSIVE = re.compile(r"[’']s$")
 
 
 @dataclass(frozen=True)
@@ -56,17 +64,31 @@ class CountryFound:
 paragraph_spans = paragraphs
 
 
-def _paragraph_of(pos: int, paragraphs: list[tuple[int, int]]) -> int:
-    return next((i for i, (a, b) in enumerate(paragraphs) if a <= pos < b), 0)
+class Spans:
+    """Sorted, non-overlapping spans (paragraphs, quotations), looked up by bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = spans
+        self.starts = [a for a, _ in spans]
+
+    def index(self, pos: int) -> int | None:
+        """The span holding ``pos``, or None."""
+        i = bisect_right(self.starts, pos) - 1
+        return i if i >= 0 and pos < self.spans[i][1] else None
 
 
-def find_countries(text: str) -> list[CountryFound]:
+def _paragraph_of(pos: int, paragraphs: Spans) -> int:
+    found = paragraphs.index(pos)
+    return 0 if found is None else found
+
+
+def find_countries(text: str, spans: list[tuple[int, int]] | None = None) -> list[CountryFound]:
     """Countries named ("Iran", "Iran's") or implied by a demonym or force ("Azerbaijani", "IRGC")."""
-    paragraphs = paragraph_spans(text)
+    paragraphs = Spans(paragraph_spans(text) if spans is None else spans)
     index = country_index()
     out = []
     for m in _WORD.finditer(text):
-        word = re.sub(r"[’']s$", "", m.group())
+        word = _POSSESSIVE.sub("", m.group())
         code = DEMONYMS.get(word.lower())
         if code is None:
             pos = index.get(normalise(word))
@@ -83,47 +105,57 @@ def find_forces(text: str) -> list[tuple[str, tuple[int, int]]]:
 def is_dateline(text: str, place: PlaceFound) -> bool:
     """"TEHRAN –" at the head of a report: where it was filed, not where things happened."""
     start, end = place.span
-    head = text[:start].strip() == "" and text[start:end].isupper()
-    return head and text[end:end + 3].strip().startswith(("–", "-", "—", "("))
+    if not text[start:end].isupper() or not text[end:end + 3].strip().startswith(("–", "-", "—", "(")):
+        return False
+    return _SPACE.match(text, 0, start).end() == start  # nothing but space before it
 
 
-def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4) -> list[PlaceFound]:
+def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: list[tuple[int, int]] | None = None,
+                countries: list[CountryFound] | None = None) -> list[PlaceFound]:
     """Place names, matched longest first against the gazetteers, kinds read from the words
     after them. Town names are kept only in countries the report itself names, so a name
-    in a title or a codename ("Aras 2025" is quoted) does not become a town elsewhere."""
-    paragraphs = paragraph_spans(text)
-    quoted = quoted_spans(text)
-    countries = find_countries(text)
+    in a title or a codename ("Aras 2025" is quoted) does not become a town elsewhere.
+
+    ``spans`` and ``countries``, when the caller has them, are this text's paragraphs and
+    ``find_countries``; they are not found again."""
+    spans = paragraph_spans(text) if spans is None else spans
+    paragraphs = Spans(spans)
+    quoted = Spans(quoted_spans(text))
+    countries = find_countries(text, spans) if countries is None else countries
+    country_ends = [c.span[1] for c in countries]  # increasing: the words do not overlap
     mentioned = {alpha2(c.code) for c in countries}
     words = list(_WORD.finditer(text))
+    # whether word j and word j + 1 may belong to one name (a space or hyphen between them)
+    joined = [text[a.end():b.start()] in (" ", "-") for a, b in zip(words, words[1:])]
     out: list[PlaceFound] = []
     i = 0
     while i < len(words):
         first = words[i]
         prev = text[max(0, first.start() - 20):first.start()].split()
-        if any(a <= first.start() < b for a, b in quoted) or (prev and prev[-1].rstrip(".").lower() in TITLES):
+        if quoted.index(first.start()) is not None or (prev and prev[-1].rstrip(".").lower() in TITLES):
             i += 1
             continue
         hit = None
         for n in range(min(max_words, len(words) - i), 0, -1):
-            group = words[i:i + n]
-            if any(text[a.end():b.start()] not in (" ", "-") for a, b in zip(group, group[1:])):
+            if n > 1 and not all(joined[i:i + n - 1]):
                 continue
+            group = words[i:i + n]
             start, end = group[0].start(), group[-1].end()
-            name = re.sub(r"[’']s$", "", text[start:end])
+            name = _POSSESSIVE.sub("", text[start:end])
             if len(name) < 3:
                 continue
             after = normalise(text[end:end + 40])
             cue = next(((w, k) for w, k in CUES if after.startswith(w)), None)
             nxt = words[i + n] if i + n < len(words) else None
             if (not cue and nxt is not None and text[end:nxt.start()] == " "
-                    and not re.search(r"[’']s$", group[-1].group())):
+                    and not _POSSESSIVE.search(group[-1].group())):
                 continue  # "Baghanis" in "Baghanis Ayrim": part of a longer name we do not know
             query = f"{name} {cue[0]}" if cue else name
             paragraph = _paragraph_of(start, paragraphs)
             # the country named just before ("Iran's Ardabil Province") chooses between homonyms
-            near = [c for c in countries if c.paragraph == paragraph and 0 <= start - c.span[1] <= 40]
-            hint = near[-1].code if near else None
+            lo, hi = bisect_left(country_ends, start - 40), bisect_right(country_ends, start)
+            hint = next((countries[j].code for j in range(hi - 1, lo - 1, -1)
+                         if countries[j].paragraph == paragraph), None)
             pos = None
             for q in dict.fromkeys([query, name] if cue else [query]):
                 pos = (geocoder.locate(q, hint) if hint else None) or geocoder.locate(q)
@@ -134,7 +166,7 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4) -> list[
             if pos.provider == "GeoNames" and pos.country not in mentioned:
                 continue  # a town in a country the report never names: most likely a false match
             kind = "country" if pos.precision == "country" else (cue[1] if cue else None)
-            span_end = end + (len(text[end:]) - len(text[end:].lstrip())) + len(cue[0]) if cue else end
+            span_end = _SPACE.match(text, end).end() + len(cue[0]) if cue else end
             hit = (n, PlaceFound(name, (start, span_end if cue else end), kind, query, pos, paragraph))
             break
         if hit:

@@ -1,4 +1,21 @@
-"""Turning an upload into plain text: size and type limits, encoding, HTML to text."""
+"""Turning an upload into plain text: size and type limits, encoding, HTML to text.
+
+Limits on what the extraction reads (issue 15). Every session's script runs in the one
+server process, so one visitor's text must not hold the CPU for the others. Each step of
+the extraction is linear in its input (n log n where it looks a position up), and these
+bounds, checked by ``check_text`` before any work starts, cap the constant:
+
+- ``MAX_CHARS``: characters in the text, pasted or uploaded, set so the worst text we
+  accept takes about 2 s (bench/robustness.py article); the upload's byte limit,
+  ``MAX_BYTES``, does not bound pasted text;
+- ``MAX_PARAGRAPHS``: blocks separated by blank lines (each is scanned by every rule);
+- ``MAX_PARAGRAPH_CHARS``: the longest paragraph (a draft cites every find in its
+  paragraph, so one huge paragraph makes every draft in it huge);
+- ``MAX_DRAFTS``: draft records one text may propose (the review page shows each one);
+  this one can only be known during the work, which stops as soon as it is passed.
+
+Past a limit the user gets a ``TextLimitError`` naming it, not a stalled page.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +25,38 @@ from charset_normalizer import from_bytes
 
 MAX_BYTES = 2_000_000
 TYPES = (".txt", ".html", ".htm")
+MAX_CHARS = 300_000  # what ~2 s of extraction reads at worst; a long report is ~50,000
+MAX_PARAGRAPHS = 20_000
+MAX_PARAGRAPH_CHARS = 100_000
+MAX_DRAFTS = 500
 
 
 class UploadError(ValueError):
     """An upload we refuse, with a message for the user."""
+
+
+class TextLimitError(ValueError):
+    """A text past one of the extraction's limits; the message names the limit, for the user."""
+
+    def __init__(self, limit: str, value: int, maximum: int, what: str, at_least: bool = False) -> None:
+        self.limit, self.value, self.maximum = limit, value, maximum
+        has = f"more than {maximum:,}" if at_least else f"{value:,}"
+        super().__init__(f"This text has {has} {what}, over the limit of {maximum:,} ({limit}). "
+                         "Split the report into smaller parts and add them one at a time.")
+
+
+def check_text(text: str, spans: list[tuple[int, int]], max_chars: int = MAX_CHARS,
+               max_paragraphs: int = MAX_PARAGRAPHS, max_paragraph_chars: int = MAX_PARAGRAPH_CHARS) -> None:
+    """Refuse, before any extraction work, a text whose size would hold the server for long.
+
+    ``spans`` are its paragraphs (``dates.paragraphs``); the caller has them already."""
+    if len(text) > max_chars:
+        raise TextLimitError("MAX_CHARS", len(text), max_chars, "characters")
+    if len(spans) > max_paragraphs:
+        raise TextLimitError("MAX_PARAGRAPHS", len(spans), max_paragraphs, "paragraphs")
+    longest = max((b - a for a, b in spans), default=0)
+    if longest > max_paragraph_chars:
+        raise TextLimitError("MAX_PARAGRAPH_CHARS", longest, max_paragraph_chars, "characters in one paragraph")
 
 
 class _TextOfHTML(HTMLParser):

@@ -1,0 +1,182 @@
+"""Article extraction limits and cost (issue 15, row 1): a text past a limit gets a message
+naming it before any work, and what is accepted costs work linear in its length."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support.paths import SEED
+
+from frontier_atlas.data.curated import load_dataset
+from frontier_atlas.geocode.chain import GeocoderChain
+from frontier_atlas.ingest import drafts as drafts_module
+from frontier_atlas.ingest.dates import paragraphs, quoted_spans
+from frontier_atlas.ingest.drafts import Extraction, extract
+from frontier_atlas.ingest.reading import (
+    MAX_CHARS,
+    MAX_DRAFTS,
+    MAX_PARAGRAPH_CHARS,
+    MAX_PARAGRAPHS,
+    TextLimitError,
+)
+
+PUBLISHED = date(2025, 5, 18)
+LIMITED = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+class Untouched:
+    """A geocoder that fails the test if asked anything: the limits come before any work."""
+
+    def locate(self, *args, **kwargs):
+        raise AssertionError("extraction started on a text past a limit")
+
+
+@pytest.fixture(scope="module")
+def geo() -> GeocoderChain:
+    return GeocoderChain(load_dataset(SEED).places)
+
+
+def paragraphs_text(count: int, width: int = 10) -> str:
+    body = ("word " * width)[: width - 1]
+    return "\n\n".join([body] * count)
+
+
+@pytest.mark.parametrize("text, limit", [
+    ("a" * (MAX_CHARS + 1), "MAX_CHARS"),
+    (paragraphs_text(MAX_PARAGRAPHS + 1), "MAX_PARAGRAPHS"),
+    ("word " * (MAX_PARAGRAPH_CHARS // 5 + 1), "MAX_PARAGRAPH_CHARS"),
+])
+def test_each_limit_gives_its_message_before_any_work(text, limit):
+    with pytest.raises(TextLimitError) as caught:
+        extract(text, PUBLISHED, Untouched())
+    assert caught.value.limit == limit
+    message = str(caught.value)
+    assert limit in message and f"{caught.value.maximum:,}" in message and "Split the report" in message
+
+
+def test_draft_limit_stops_the_work(geo):
+    # one "drill" paragraph with many codenames: one exercise draft each
+    text = "The drill " + " ".join(f"“Name{i}”" for i in range(30)) + "."
+    assert len(extract(text, PUBLISHED, geo).drafts) == 30
+    with pytest.raises(TextLimitError, match="MAX_DRAFTS") as caught:
+        extract(text, PUBLISHED, geo, max_drafts=29)
+    assert "more than 29 draft records" in str(caught.value)
+    assert MAX_DRAFTS >= 100  # a real report proposes a handful
+
+
+@LIMITED
+@given(extra=st.integers(-3, 3))
+def test_around_the_character_limit(geo, extra):
+    size = 200 + extra
+    text = ("Iran " * size)[:size]
+    if extra > 0:
+        with pytest.raises(TextLimitError, match="MAX_CHARS"):
+            extract(text, PUBLISHED, geo, max_chars=200)
+    else:
+        assert isinstance(extract(text, PUBLISHED, geo, max_chars=200), Extraction)
+
+
+@LIMITED
+@given(extra=st.integers(-3, 3), width=st.integers(1, 12))
+def test_around_the_paragraph_limit(geo, extra, width):
+    text = paragraphs_text(50 + extra, width)
+    if extra > 0:
+        with pytest.raises(TextLimitError, match="MAX_PARAGRAPHS"):
+            extract(text, PUBLISHED, geo, max_paragraphs=50)
+    else:
+        assert len(extract(text, PUBLISHED, geo, max_paragraphs=50).text) == len(text)
+
+
+@LIMITED
+@given(extra=st.integers(-3, 3), head=st.integers(0, 4))
+def test_around_the_paragraph_length_limit(geo, extra, head):
+    longest = "x" * (300 + extra)
+    text = "\n\n".join(["short"] * head + [longest, "short"])
+    if extra > 0:
+        with pytest.raises(TextLimitError, match="MAX_PARAGRAPH_CHARS"):
+            extract(text, PUBLISHED, geo, max_paragraph_chars=300)
+    else:
+        assert isinstance(extract(text, PUBLISHED, geo, max_paragraph_chars=300), Extraction)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet='“”"ab \n', max_size=60))
+def test_quoted_spans_as_the_regex_found_them(text):
+    # the loop replaced a regex that scanned to the end from every unclosed mark
+    assert quoted_spans(text) == [m.span() for m in re.finditer(r"“[^”]*”|\"[^\"]*\"", text)]
+
+
+def test_unclosed_quotes_cost_a_pass_not_a_scan_each():
+    text = "“a " * 50_000
+    calls = []
+    real = str.find
+
+    class Counting(str):
+        def find(self, *args):
+            calls.append(args)
+            return real(self, *args)
+
+    assert quoted_spans(Counting(text)) == []
+    # a few passes of str.find; the old regex (no find at all) scanned to the end from each of the 50,000 marks
+    assert 1 <= len(calls) <= 4
+
+
+def line_events(fn) -> int:
+    """Python lines run by ``fn``: a count of work, the same on any machine at any load."""
+    count = 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        if frame.f_code.co_filename.startswith(drafts_module.__file__.rsplit("/", 1)[0]):
+            if event == "line":
+                count += 1
+            return tracer
+        return None
+
+    sys.settrace(tracer)
+    try:
+        fn()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+@pytest.mark.parametrize("unit", [
+    "Word\n\n",  # one-word paragraphs: each word's paragraph was found by a scan of all paragraphs
+    "Tehran Iran May 18, 2025 Azerbaijan “Aras” drill Bileh-Savar crossing into Iran. ",  # one line
+    "“Aras” drill in Karabakh, Iran and Azerbaijan, from May 18 to 21, the four-day drill.\n\n",
+])
+def test_work_grows_linearly(geo, unit):
+    """4x the text runs well under 16x the lines of the ingest package (quadratic: ~16x)."""
+    def run(n: int) -> int:
+        text = (unit * (n // len(unit) + 1))[:n]
+        return line_events(lambda: extract(text, PUBLISHED, geo))
+
+    run(500)  # the geocoder's memo, warm for both sizes
+    small, large = run(1_500), run(6_000)
+    assert large / small < 5.5, (small, large)
+
+
+def test_paragraphs_are_found_by_bisection():
+    # the old lookup scanned every paragraph for each word: the spans' order is what it relies on
+    text = paragraphs_text(1_000, 3)
+    spans = paragraphs(text)
+    assert spans == sorted(spans) and all(b <= a2 for (_, b), (a2, _) in zip(spans, spans[1:]))
+
+
+def test_the_page_shows_the_limit_not_a_traceback(seed_env):
+    from streamlit.testing.v1 import AppTest
+    from support.paths import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/add_article.py").run()
+    at.text_area(key="article-text").input(paragraphs_text(MAX_PARAGRAPHS + 1, 3)).run()
+    at.button(key="extract").click().run()
+    assert not at.exception
+    shown = [e.value.replace("\\", "") for e in at.error]  # md_text escapes the markdown in it
+    assert any("MAX_PARAGRAPHS" in e and f"{MAX_PARAGRAPHS:,}" in e for e in shown), shown
