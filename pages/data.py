@@ -7,6 +7,7 @@ import streamlit as st
 from frontier_atlas.app.loading import load_atlas
 from frontier_atlas.app.page import prepare_page
 from frontier_atlas.app.viewlink import shared_view
+from frontier_atlas.data.csvsafe import safe_file_name
 from frontier_atlas.data.export import to_csv, to_geojson, to_kml
 from frontier_atlas.domain.countries import country_name
 from frontier_atlas.domain.filters import apply_filters, data_span, filters_for_view
@@ -50,11 +51,11 @@ st.dataframe(rows, hide_index=True, width="stretch", key="data-table",
 
 st.subheader("Download exactly these records")
 c1, c2, c3 = st.columns(3)
-c1.download_button("CSV", to_csv(ds, atlas.located, ids), "frontier-atlas.csv", "text/csv",
+c1.download_button("CSV", to_csv(ds, atlas.located, ids), safe_file_name("frontier-atlas", ".csv"), "text/csv",
                    key="dl-csv", help="Spreadsheet-safe: cells that look like formulas start with '")
-c2.download_button("GeoJSON", to_geojson(ds, atlas.located, ids), "frontier-atlas.geojson",
+c2.download_button("GeoJSON", to_geojson(ds, atlas.located, ids), safe_file_name("frontier-atlas", ".geojson"),
                    "application/geo+json", key="dl-geojson")
-c3.download_button("KML", to_kml(ds, atlas.located, ids), "frontier-atlas.kml",
+c3.download_button("KML", to_kml(ds, atlas.located, ids), safe_file_name("frontier-atlas", ".kml"),
                    "application/vnd.google-earth.kml+xml", key="dl-kml")
 st.caption("CSV and GeoJSON hold every field of each record and load back unchanged; "
            "position columns say where we drew it and how that position was found.")

@@ -16,12 +16,22 @@ import streamlit as st
 from frontier_atlas.app import state as keys
 from frontier_atlas.app.loading import import_store
 from frontier_atlas.app.page import prepare_page
+from frontier_atlas.data.csvsafe import safe_file_name, unguard
+from frontier_atlas.domain.calendar import FIRST_DAY, LAST_DAY
 from frontier_atlas.events import FIELDS, ColumnMapping, UnreadableFile, guess_mapping, import_events, read_header
 from frontier_atlas.events.formats import DATE_PRECISIONS, GEO_PRECISIONS
+from frontier_atlas.events.reader import MAX_COLUMNS
 from frontier_atlas.present.escaping import md_text
 
 FORMATS = {"acled": "ACLED export", "ucdp": "UCDP GED export", "custom": "other file: map its columns"}
 NONE = "(none)"
+LABEL_CHARS = 60  # a column's name as the pickers show it: the reader caps the count, this the length
+
+
+def _short(column: str) -> str:
+    """A picker's option as sent to the browser: every picker repeats every column name."""
+    return column if len(column) <= LABEL_CHARS else column[: LABEL_CHARS - 1] + "…"
+
 
 prepare_page("Import events")
 st.title("Import events")
@@ -29,7 +39,9 @@ st.markdown(
     "Load your own event set: an **ACLED** export, a **UCDP GED** CSV, or any **CSV or GeoJSON** of "
     "dated, positioned events. Rows that cannot be read are listed, with file, row and reason, and can "
     "be downloaded; the rest load. Files larger than the upload limit can be imported on the server "
-    "with `python -m frontier_atlas import FILE`."
+    "with `python -m frontier_atlas import FILE`. Dates must fall between "
+    f"{FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}; a file may have up to {MAX_COLUMNS} columns "
+    "(or GeoJSON property names)."
 )
 store = import_store()
 
@@ -53,7 +65,8 @@ if upload is not None:
         for k, (field, (label, required)) in enumerate(FIELDS.items()):
             default = guess.columns.get(field, NONE)
             pick = cols[k % 3].selectbox(label + (" *" if required else ""), options,
-                                         index=options.index(default), key=f"map-{upload.name}-{field}")
+                                         index=options.index(default), format_func=_short,
+                                         key=f"map-{upload.name}-{field}")
             if pick != NONE:
                 chosen[field] = pick
         day_first = st.checkbox("Numeric dates are day first (03/04/2024 is 3 April)", value=True,
@@ -91,11 +104,13 @@ for info in sets:
             st.warning(md_text(note))
         issues = store.issues_csv(info.id)
         if info.rejected or issues.count(b"\n") > 1:
-            st.download_button("Download the rows not read (CSV)", issues, file_name=f"{info.id}-issues.csv",
+            st.download_button("Download the rows not read (CSV)", issues,
+                               file_name=safe_file_name(f"{info.name}-rows-not-read", ".csv", fallback=info.id),
                                mime="text/csv", key=f"issues-{info.id}")
             if info.id == last:
                 table = pd.read_csv(io.BytesIO(issues), dtype=str, keep_default_na=False, nrows=500)
-                st.dataframe(table[["file", "row", "field", "reason", "outcome"]], hide_index=True,
+                # shown as read (the apostrophes guard spreadsheets, not this table)
+                st.dataframe(table[["file", "row", "field", "reason", "outcome"]].map(unguard), hide_index=True,
                              width="stretch")
         if st.button("Delete this set", key=f"delete-{info.id}", icon=":material/delete:"):
             store.delete(info.id)

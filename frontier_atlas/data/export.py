@@ -12,19 +12,18 @@ import csv
 import html
 import io
 import json
-import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
 from pydantic import ValidationError
 
+from frontier_atlas.data.csvsafe import spreadsheet_safe, unguard, write_csv
 from frontier_atlas.domain.geometry import polygons
 from frontier_atlas.domain.position import Located
 from frontier_atlas.domain.records import RECORD_MODELS, Dataset, Record
 
 POSITION_FIELDS = ["position_lat", "position_lon", "position_precision", "position_how_found"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+__all__ = ["spreadsheet_safe", "to_csv", "to_geojson", "to_kml", "records_from_csv", "records_from_geojson"]
 
 
 def _field_names(records: list[Record]) -> list[str]:
@@ -46,13 +45,6 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def spreadsheet_safe(text: str) -> str:
-    """Neutralise a cell a spreadsheet would evaluate (CSV injection); numbers stay numbers."""
-    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
-        return "'" + text
-    return text
-
-
 def _position(loc: Located | None) -> dict[str, str]:
     p = loc.point if loc else None
     if p is None:
@@ -64,14 +56,14 @@ def _position(loc: Located | None) -> dict[str, str]:
 def to_csv(ds: Dataset, located: dict[str, Located], ids: list[str]) -> str:
     records = [ds.records[i] for i in ids]
     fields = _field_names(records) + POSITION_FIELDS
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
-    writer.writeheader()
-    for rec in records:
-        row = {k: _cell(v) for k, v in rec.model_dump().items()}
-        row.update(_position(located.get(rec.id)))
-        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
-    return out.getvalue()
+
+    def rows():
+        for rec in records:
+            row = {k: _cell(v) for k, v in rec.model_dump().items()}
+            row.update(_position(located.get(rec.id)))
+            yield row
+
+    return write_csv(fields, rows())
 
 
 def _geometry(loc: Located | None) -> dict | None:
@@ -153,8 +145,7 @@ def records_from_csv(text: str) -> list[Record]:
     """Read a CSV export back (apostrophe-guarded cells unguarded)."""
     out = []
     for n, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-        unguarded = {k: (v[1:] if v.startswith("'") and v[1:].startswith(_FORMULA_START) else v)
-                     for k, v in row.items()}
+        unguarded = {k: unguard(v) for k, v in row.items()}
         out.append(_record(unguarded, f"row {n}"))
     return out
 

@@ -12,6 +12,24 @@ import numpy as np
 import pandas as pd
 
 EPOCH = date(1970, 1, 1)
+# The app's own range of dates. Streamlit's date widgets fail beyond about 285 years from
+# 1970 and a timeline of ten thousand years is millions of steps: an import refuses dates
+# outside it, and a span read from a set stored before that rule is clamped to it.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def in_range(day: date) -> bool:
+    """Whether a date is inside the app's own range (FIRST_DAY to LAST_DAY)."""
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def clamp_span(span: tuple[date, date] | None) -> tuple[date, date] | None:
+    """A span cut to the app's range; a span wholly outside it shrinks to the nearest end."""
+    if span is None:
+        return None
+    lo = min(max(span[0], FIRST_DAY), LAST_DAY)
+    hi = max(min(span[1], LAST_DAY), lo)
+    return lo, hi
 
 
 def day_number(day: date) -> int:

@@ -10,12 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from frontier_atlas.domain.calendar import clamp_span
+
 STEPS = ("year", "month", "week")
 
 
 def timeline_steps(span: tuple[date, date], step: str) -> list[tuple[date, date]]:
-    """Consecutive windows (inclusive) covering the span, by calendar year, month or ISO week."""
-    first, last = span
+    """Consecutive windows (inclusive) covering the span, by calendar year, month or ISO week.
+
+    The span is clamped to the app's range first, so a stray date cannot ask for millions
+    of windows (at most about 10,500 weeks).
+    """
+    first, last = clamp_span(span)
     windows = []
     if step == "year":
         windows = [(date(y, 1, 1), date(y, 12, 31)) for y in range(first.year, last.year + 1)]

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from frontier_atlas.domain.calendar import day_date, day_number, day_numbers
+from frontier_atlas.domain.calendar import clamp_span, day_date, day_number, day_numbers
 from frontier_atlas.domain.viewport import mercator
 
 SEARCHED = ("location", "actor1", "actor2", "admin1", "event_type", "sub_type")
@@ -61,9 +61,11 @@ class EventSet:
 
     @property
     def span(self) -> tuple[date, date] | None:
+        """First and last day, clamped to the app's range: a set stored before dates were
+        checked at import must not break the date widgets for everyone."""
         if not self.n:
             return None
-        return day_date(self.start.min()), day_date(self.end.max())
+        return clamp_span((day_date(self.start.min()), day_date(self.end.max())))
 
     def countries(self) -> list[str]:
         return [str(v) for v in self.cats["country"].values]

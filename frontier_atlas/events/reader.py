@@ -4,11 +4,15 @@ Large files are read in chunks and parsed column-wise (no per-row Python), so a
 million-row ACLED export imports in seconds. A row that cannot be used (no date,
 no position, a bad value in a required field, a broken CSV line) is not lost
 silently: it is listed with its file, row and reason, and the rest load.
-Rows are numbered as a spreadsheet shows them: the header is row 1.
+Rows are numbered as a spreadsheet shows them: the header is row 1. Dates outside the
+app's range (``domain.calendar``) are refused row by row. A file's shape is limited before
+the work it would cost (``MAX_COLUMNS`` and the other limits below), so a small file of
+many columns or property names is refused in milliseconds instead of read in minutes.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import warnings
@@ -20,6 +24,7 @@ import numpy as np
 import pandas as pd
 from charset_normalizer import from_bytes
 
+from frontier_atlas.domain.calendar import FIRST_DAY, LAST_DAY
 from frontier_atlas.domain.issues import Issue
 from frontier_atlas.events.formats import (
     DATE_PRECISIONS,
@@ -31,6 +36,12 @@ from frontier_atlas.events.formats import (
 
 CHUNK_ROWS = 200_000
 _ISO_DAY = r"^\d{4}-\d{2}-\d{2}"
+# Limits on a file's shape, checked before the work they bound: a small file of many
+# columns or property names made the import (and the page's column pickers) quadratic.
+MAX_COLUMNS = 500  # CSV columns, or distinct GeoJSON property names
+MAX_HEADER_BYTES = 64 * 1024  # a CSV's first line
+MAX_NAME_CHARS = 200  # one column or property name
+MAX_DEPTH = 32  # nesting of a GeoJSON property's value
 
 
 class UnreadableFile(ValueError):
@@ -97,13 +108,48 @@ def read_header(data: bytes, name: str) -> list[str]:
 
 def _read_header(data: bytes, name: str) -> list[str]:
     if _is_geojson(name, data[:200]):
-        props: dict = {}
-        for feat in _features(data)[:1000]:
-            props.update(dict.fromkeys(_properties(feat)))
-        return [*props, "latitude", "longitude"] if props else ["latitude", "longitude"]
+        return [*_property_names(_features(data)), "latitude", "longitude"]
     enc = detect_encoding(data[:1_000_000])
+    _check_csv_header(data[:MAX_HEADER_BYTES + 1], enc, name)
     return list(pd.read_csv(io.BytesIO(data[:1_000_000]), nrows=0, encoding=enc,
                             encoding_errors="replace").columns)
+
+
+def _check_csv_header(head: bytes, encoding: str, name: str) -> None:
+    """Refuse a header past the limits from its first line alone, before pandas reads it."""
+    ends = [i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0]
+    end = min(ends) if ends else -1
+    if end < 0 and len(head) > MAX_HEADER_BYTES:
+        raise UnreadableFile(f"{name}: the header line is longer than {MAX_HEADER_BYTES:,} bytes, the limit")
+    line = head[: end if end >= 0 else len(head)].decode(encoding, errors="replace")
+    try:
+        fields = next(csv.reader([line]), [])
+    except csv.Error:  # pandas decides what the line means; the limits still need a count
+        fields = line.split(",")
+    if len(fields) > MAX_COLUMNS:
+        raise UnreadableFile(f"{name} has {len(fields):,} columns; the limit is {MAX_COLUMNS:,}")
+    longest = max((len(f) for f in fields), default=0)
+    if longest > MAX_NAME_CHARS:
+        raise UnreadableFile(f"{name} has a column name of {longest:,} characters; "
+                             f"the limit is {MAX_NAME_CHARS:,}")
+
+
+def _property_names(features: list) -> list[str]:
+    """Distinct property names in first-seen order, refused past the limits as they are met."""
+    names: dict[str, None] = {}
+    for feat in features:
+        for key in _properties(feat):
+            if key in names:
+                continue
+            key = str(key)
+            if len(key) > MAX_NAME_CHARS:
+                raise UnreadableFile(f"GeoJSON: a property name of {len(key):,} characters; "
+                                     f"the limit is {MAX_NAME_CHARS:,}")
+            names[key] = None
+            if len(names) > MAX_COLUMNS:
+                raise UnreadableFile(f"GeoJSON: more than {MAX_COLUMNS:,} distinct property names; "
+                                     f"the limit is {MAX_COLUMNS:,}")
+    return list(names)
 
 
 def _is_geojson(name: str, head: bytes) -> bool:
@@ -134,7 +180,9 @@ def _read_events(data: bytes | BinaryIO | Path, name: str, mapping: ColumnMappin
         chunks = [_geojson_frame(stream.read(), mapping)]
         bad_lines: list[Issue] = []
     else:
-        chunks, bad_lines = _csv_chunks(stream, detect_encoding(head), mapping, name)
+        encoding = detect_encoding(head)
+        _check_csv_header(head[:MAX_HEADER_BYTES + 1], encoding, name)
+        chunks, bad_lines = _csv_chunks(stream, encoding, mapping, name)
     result = ImportResult(file=name, frame=pd.DataFrame())
     frames, rejected = [], []
     for raw in chunks:
@@ -192,7 +240,9 @@ def _features(data: bytes) -> list:
     text = data.decode(detect_encoding(data[:1_000_000]), errors="replace")
     try:
         doc = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except RecursionError as exc:
+        raise UnreadableFile("nested deeper than the JSON reader allows") from exc
+    except json.JSONDecodeError as exc:
         raise UnreadableFile(f"not valid JSON ({exc})") from exc
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
@@ -205,12 +255,40 @@ def _properties(feat) -> dict:
     return props if isinstance(props, dict) else {}
 
 
+def _depth(value: object) -> int:
+    """How deeply a property's value nests, counted without recursion and stopped past the limit."""
+    deepest, todo = 0, [(value, 0)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level + 1)
+            if deepest > MAX_DEPTH:
+                break
+            todo.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)) and _depth(value) > MAX_DEPTH:
+        raise UnreadableFile(f"GeoJSON: a property nests more than {MAX_DEPTH} levels deep, the limit")
+    return str(value)
+
+
 def _geojson_frame(data: bytes, mapping: ColumnMapping) -> pd.DataFrame:
-    """Point features as rows: their properties plus latitude/longitude from the geometry."""
+    """Point features as rows: the mapped properties plus latitude/longitude from the geometry.
+
+    Only the properties the mapping uses become columns, so a file where every feature has
+    its own property names costs what its size does (a dense table of all names was quadratic).
+    """
+    features = _features(data)
+    _property_names(features)  # the same limits as the column pickers
+    wanted = {c for c in mapping.columns.values() if c}
     rows = []
-    for feat in _features(data):
+    for feat in features:
         feat = feat if isinstance(feat, dict) else {}
-        row = {str(k): "" if v is None else str(v) for k, v in _properties(feat).items()}
+        row = {str(k): _cell_text(v) for k, v in _properties(feat).items() if str(k) in wanted}
         geom = feat.get("geometry") or {}
         coords = geom.get("coordinates") if isinstance(geom, dict) else None
         if (isinstance(geom, dict) and geom.get("type") == "Point" and isinstance(coords, list)
@@ -278,6 +356,11 @@ def parse_chunk(raw: pd.DataFrame, mapping: ColumnMapping,
     flag(end.isna() & (end_text.str.strip() != ""), cols.get("date_end"),
          lambda r: f"{end_text[r][:40]!r} is not a date; the start date is used", rejected=False)
     end = end.fillna(start)
+    # outside the app's range a date breaks the date widgets and the timeline for everyone
+    lo, hi = np.datetime64(FIRST_DAY, "s"), np.datetime64(LAST_DAY, "s")
+    outside = f"is outside the dates this app shows ({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+    flag((start < lo) | (start > hi), cols.get("date"), lambda r: f"{start[r].date().isoformat()} {outside}")
+    flag((end < lo) | (end > hi), cols.get("date_end"), lambda r: f"end date {end[r].date().isoformat()} {outside}")
     flag(end < start, cols.get("date_end"), "ends before it starts")
 
     coords = {}

@@ -9,6 +9,7 @@ curated data is never written here.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -21,10 +22,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from frontier_atlas.data.csvsafe import frame_csv, write_csv
 from frontier_atlas.events.eventset import EventSet
 from frontier_atlas.events.reader import ImportResult
 
 ROW_GROUP = 65_536
+GUARDED = "issues.guarded"  # present when issues.csv was written spreadsheet-safe
 
 
 @dataclass
@@ -67,7 +70,9 @@ class ImportStore:
         try:
             table = pa.Table.from_pandas(frame, preserve_index=False)
             pq.write_table(table, tmp / "events.parquet", row_group_size=ROW_GROUP, compression="zstd")
-            result.issues_frame().to_csv(tmp / "issues.csv", index=False)
+            # spreadsheet-safe: rejected rows are raw cells from someone else's file
+            (tmp / "issues.csv").write_text(frame_csv(result.issues_frame()), encoding="utf-8", newline="")
+            (tmp / GUARDED).write_bytes(b"")
             (tmp / "meta.json").write_text(json.dumps(asdict(info), indent=1), encoding="utf-8")
             for part in tmp.iterdir():
                 with part.open("rb") as f:
@@ -108,8 +113,21 @@ class ImportStore:
         return EventSet.from_parquet(self.path(set_id), info.id, info.name)
 
     def issues_csv(self, set_id: str) -> bytes:
+        """The rows not read, as spreadsheet-safe CSV.
+
+        A listing stored before the guard existed is guarded on the way out (guarding is
+        idempotent); one written guarded is read as is, so a big listing costs no CSV work
+        on every page run.
+        """
         path = self.path(set_id).with_name("issues.csv")
-        return path.read_bytes() if path.exists() else b""
+        if not path.exists():
+            return b""
+        if path.with_name(GUARDED).exists():
+            return path.read_bytes()
+        with path.open(encoding="utf-8", errors="replace", newline="") as f:  # a CR in a cell stays a CR
+            rows = csv.reader(f)
+            header = next(rows, None)
+            return write_csv(header, rows).encode("utf-8") if header else b""
 
     def delete(self, set_id: str) -> None:
         folder = self.path(set_id).parent
