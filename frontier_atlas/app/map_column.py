@@ -56,8 +56,8 @@ def _event_caption(summary) -> None:
 def _note_click(atlas: Atlas, sync: keys.MapSync, out: dict) -> None:
     # streamlit-folium counts clicks, so clicking the same marker again is news; the
     # map itself stays for the session (only its layers change), and so does the count
-    count = out.get("last_object_clicked_count")
-    if not count or sync.last_click == count:
+    count = out.get("last_object_clicked_count")  # a forged value may be anything: only a count counts
+    if not isinstance(count, int) or isinstance(count, bool) or count <= 0 or sync.last_click == count:
         return
     sync.last_click = count
     click = read_click(out.get("last_object_clicked_tooltip"))
@@ -91,7 +91,8 @@ def draw_map(atlas: Atlas, shown: Shown) -> tuple[dict, keys.Goto | None]:
     fmap = base_map(600, *sync.base_view, outlines_only=atlas.outlines_only)
     out = st_folium(fmap, key=keys.MAP_WIDGET.name, height=600, use_container_width=True,
                     feature_group_to_add=[records] + ([layer] if layer else []), center=goto[0] if goto else None,
-                    zoom=goto[1] if goto else None, returned_objects=RETURNED) or {}
+                    zoom=goto[1] if goto else None, returned_objects=RETURNED)
+    out = out if isinstance(out, dict) else {}  # the browser's value: checked, never trusted
     if summary is not None:
         _event_caption(summary)
     _note_click(atlas, sync, out)

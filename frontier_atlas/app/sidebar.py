@@ -16,6 +16,7 @@ from frontier_atlas.app.loading import Atlas, import_store, open_event_set
 from frontier_atlas.domain.countries import country_name
 from frontier_atlas.domain.records import KIND_LABELS, KINDS
 from frontier_atlas.events import EventSet
+from frontier_atlas.present.escaping import md_text
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,12 @@ def imported_sets() -> ShownSets:
     if infos:
         st.header("Imported events")
         for info in infos:
-            if st.checkbox(f"{info.name} ({info.rows:,} events)", value=True, key=keys.SET_SHOWN.name(info.id)):
-                sets.append(open_event_set(info))
+            # a set's name is data (whoever imported it chose it): Markdown in a label would run
+            if st.checkbox(f"{md_text(info.name)} ({info.rows:,} events)", value=True,
+                           key=keys.SET_SHOWN.name(info.id)):
+                opened = open_event_set(info)
+                if opened is not None:
+                    sets.append(opened)
         types = st.multiselect("Event types (imported)", sorted({t for es in sets for t in es.event_types() if t}),
                                placeholder="All types", key=keys.EVENT_TYPES.name)
     st.page_link("pages/imports.py", label="Import ACLED, UCDP, CSV or GeoJSON", icon=":material/upload_file:")

@@ -61,11 +61,26 @@ def to_query(state: ViewState) -> dict[str, str]:
     return out
 
 
+def _quoted(value: str, most: int = 60) -> str:
+    """A value quoted for a notice, cut short: a link can carry kilobytes in one parameter."""
+    return repr(value if len(value) <= most else value[:most] + "…")
+
+
+def _distinct(values: list[str]) -> list[str]:
+    """First occurrences in order: a link repeating a code thousands of times means it once."""
+    return list(dict.fromkeys(values))
+
+
+def _listed(values: list[str], most: int = 10) -> str:
+    shown = ", ".join(_quoted(v, 20).strip("'\"") for v in values[:most])
+    return shown + (f" and {len(values) - most:,} more" if len(values) > most else "")
+
+
 def _date(value: str, name: str, notices: list[str]) -> date | None:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        notices.append(f"Ignored {name}={value!r}: not a date (YYYY-MM-DD).")
+        notices.append(f"Ignored {name}={_quoted(value)}: not a date (YYYY-MM-DD).")
         return None
 
 
@@ -97,12 +112,12 @@ def from_query(
     if get("timeline"):
         step = get("timeline")
         if step not in STEPS:
-            notices.append(f"Ignored timeline={step!r}: use year, month or week.")
+            notices.append(f"Ignored timeline={_quoted(step)}: use year, month or week.")
             step = "month"
         moment = _date(get("at"), "at", notices) if get("at") else None
         mode = get("mode") or "step"
         if mode not in MODES:
-            notices.append(f"Ignored mode={mode!r}: use {', '.join(MODES)}.")
+            notices.append(f"Ignored mode={_quoted(mode)}: use {', '.join(MODES)}.")
             mode = "step"
         days = DEFAULT_DAYS
         if get("days"):
@@ -111,23 +126,23 @@ def from_query(
                 if not 1 <= days <= 3650:
                     raise ValueError
             except ValueError:
-                notices.append(f"Ignored days={get('days')!r}: a whole number from 1 to 3650.")
+                notices.append(f"Ignored days={_quoted(get('days'))}: a whole number from 1 to 3650.")
                 days = DEFAULT_DAYS
         state = replace(state, timeline=True, step=step, moment=moment, mode=mode, days=days)
 
     if get("countries"):
-        wanted = [c.strip().upper() for c in get("countries").split(",") if c.strip()]
+        wanted = _distinct([c.strip().upper() for c in get("countries").split(",") if c.strip()])
         unknown = [c for c in wanted if c not in countries]
         if unknown:
-            notices.append(f"Ignored unknown country code(s): {', '.join(unknown)}.")
+            notices.append(f"Ignored unknown country code(s): {_listed(unknown)}.")
         state = replace(state, countries=tuple(c for c in wanted if c in countries))
 
     if get("kinds"):
         raw = get("kinds")
-        wanted = [] if raw == "none" else [k.strip() for k in raw.split(",") if k.strip()]
+        wanted = [] if raw == "none" else _distinct([k.strip() for k in raw.split(",") if k.strip()])
         unknown = [k for k in wanted if k not in KINDS]
         if unknown:
-            notices.append(f"Ignored unknown kind(s): {', '.join(unknown)}.")
+            notices.append(f"Ignored unknown kind(s): {_listed(unknown)}.")
         state = replace(state, kinds=tuple(k for k in KINDS if k in wanted))
 
     if get("q"):
@@ -137,7 +152,7 @@ def from_query(
         if get("record") in record_ids:
             state = replace(state, selected=get("record"))
         else:
-            notices.append(f"Record {get('record')!r} is not in the data (removed or renamed?).")
+            notices.append(f"Record {_quoted(get('record'))} is not in the data (removed or renamed?).")
 
     if get("map"):
         try:
@@ -147,7 +162,7 @@ def from_query(
                 raise ValueError
             state = replace(state, center=(lat, lon), zoom=zoom)
         except ValueError:
-            notices.append(f"Ignored map={get('map')!r}: expected lat,lon,zoom.")
+            notices.append(f"Ignored map={_quoted(get('map'))}: expected lat,lon,zoom.")
     return replace(state, notices=tuple(notices))
 
 

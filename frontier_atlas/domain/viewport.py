@@ -15,8 +15,39 @@ import numpy as np
 
 TILE = 256  # Web Mercator pixels per world at zoom 0
 SAMPLE = 200_000  # positions looked at when choosing a view: a sample is as good, and fast
+MIN_ZOOM, MAX_ZOOM = 0, 18  # what the map can show (its own limits are 2 and 18)
+LON_LIMIT = 540.0  # an unwrapped map reports longitudes past 180; beyond a world and a half is junk
 
 Bounds = tuple[float, float, float, float]  # south, west, north, east
+
+
+def finite(value: object) -> float | None:
+    """A number from the browser, or None: the map's reports are data a visitor can forge
+    (strings, NaN, infinity, nested junk), and one bad value must not raise in the session."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):  # "x", or an int too large for a float
+        return None
+    return number if math.isfinite(number) else None
+
+
+def map_zoom(value: object) -> int | None:
+    """A reported zoom as a whole number the map can show (clamped); None if not a number.
+    ``2.0 ** zoom`` is everywhere below: a zoom of 1e6 would overflow it."""
+    number = finite(value)
+    return None if number is None else int(min(max(number, MIN_ZOOM), MAX_ZOOM))
+
+
+def map_point(value: object) -> tuple[float, float] | None:
+    """A reported ``{"lat", "lng"}`` as (lat, lon) clamped to the world; None if malformed."""
+    if not isinstance(value, dict):
+        return None
+    lat, lon = finite(value.get("lat")), finite(value.get("lng"))
+    if lat is None or lon is None:
+        return None
+    return min(max(lat, -90.0), 90.0), min(max(lon, -LON_LIMIT), LON_LIMIT)
 
 
 def mercator(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -37,12 +68,14 @@ class Viewport:
 
     @classmethod
     def from_map(cls, bounds: dict | None, zoom: int | None) -> "Viewport | None":
-        """From st_folium's returned ``bounds`` and ``zoom``; None when it sent none yet."""
-        try:
-            sw, ne = bounds["_southWest"], bounds["_northEast"]
-            vp = cls(float(sw["lat"]), float(sw["lng"]), float(ne["lat"]), float(ne["lng"]), int(zoom))
-        except (TypeError, KeyError, ValueError):
+        """From st_folium's returned ``bounds`` and ``zoom``; None when it sent none yet or
+        sent something that is not a view (clamped to the world and the map's zooms)."""
+        if not isinstance(bounds, dict):
             return None
+        sw, ne, z = map_point(bounds.get("_southWest")), map_point(bounds.get("_northEast")), map_zoom(zoom)
+        if sw is None or ne is None or z is None:
+            return None
+        vp = cls(sw[0], sw[1], ne[0], ne[1], z)
         return vp if vp.north > vp.south and vp.east > vp.west else None
 
     @classmethod
@@ -57,7 +90,9 @@ class Viewport:
 
     @classmethod
     def around(cls, centre: tuple[float, float], zoom: int, width_px: int = 800, height_px: int = 600) -> "Viewport":
-        """The view a map of this size shows at this centre and zoom (Leaflet's setView)."""
+        """The view a map of this size shows at this centre and zoom (Leaflet's setView);
+        the zoom is clamped to the map's, as the centre's latitude is by ``mercator``."""
+        zoom = map_zoom(zoom) or MIN_ZOOM
         scale = TILE * 2.0 ** zoom  # pixels per world unit
         cx, cy = mercator(np.array([centre[0]]), np.array([centre[1]]))
         half_x, half_y = width_px / 2 / scale, height_px / 2 / scale

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from frontier_atlas.domain.calendar import day_date, day_years
+from frontier_atlas.domain.viewport import MAX_ZOOM, MIN_ZOOM, TILE
 from frontier_atlas.events.eventset import EventSet
-from frontier_atlas.events.grid import in_cell, zoom_to_fit
+from frontier_atlas.events.grid import CELL_PX, in_cell, zoom_to_fit
 
 
 @dataclass
@@ -42,8 +43,11 @@ def _counts(values: list[str], weights: np.ndarray, label: str, top: int | None 
 
 
 def cell_breakdown(sets: list[tuple[EventSet, np.ndarray]], zoom: int, ix: int, iy: int) -> Breakdown:
-    """The filtered events of grid cell (zoom, ix, iy), counted several ways."""
-    parts = [(es, np.nonzero(mask & in_cell(es, zoom, ix, iy))[0]) for es, mask in sets]
+    """The filtered events of grid cell (zoom, ix, iy), counted several ways; none for a
+    cell that cannot exist (the cell comes from a click token a visitor can forge)."""
+    side = TILE * 2 ** zoom // CELL_PX + 1 if MIN_ZOOM <= zoom <= MAX_ZOOM else 0  # cells across the world
+    exists = 0 <= ix < side and 0 <= iy < side
+    parts = [(es, np.nonzero(mask & in_cell(es, zoom, ix, iy))[0]) for es, mask in sets] if exists else []
     parts = [(es, idx) for es, idx in parts if len(idx)]
     if not parts:
         empty = pd.DataFrame()
@@ -75,5 +79,5 @@ def cell_breakdown(sets: list[tuple[EventSet, np.ndarray]], zoom: int, ix: int, 
         top_locations=_counts(column("location"), fat, "location", top=10),
         top_actors=_counts([a for a in actors if a], np.concatenate([fat, fat])[[bool(a) for a in actors]],
                            "actor", top=10),
-        centre=centre, zoom=max(zoom_in, zoom + 1),
+        centre=centre, zoom=min(max(zoom_in, zoom + 1), MAX_ZOOM),
     )

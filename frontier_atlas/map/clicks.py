@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from frontier_atlas.domain.viewport import MAX_ZOOM
+
 OPEN, CLOSE = "\u27e6", "\u27e7"
+_DIGITS = 12
 _TOKEN = re.compile(OPEN + r"([a-z0-9-]+)" + CLOSE)
 
 
@@ -34,18 +37,28 @@ def cell_token(zoom: int, ix: int, iy: int) -> str:
     return f"{OPEN}g-{zoom}-{ix}-{iy}{CLOSE}"
 
 
-def read_click(tooltip: str | None) -> Click | None:
-    """The thing a clicked tooltip names; None for a shape without a token."""
-    match = _TOKEN.search(tooltip or "")
+def _number(text: str) -> int | None:
+    # a row or cell index has at most a dozen digits; int() of thousands raises
+    return int(text) if text.isdigit() and len(text) <= _DIGITS else None
+
+
+def read_click(tooltip: object) -> Click | None:
+    """The thing a clicked tooltip names; None for a shape without a token.
+
+    The tooltip text comes back from the browser, so it may be anything a visitor sends
+    (not text at all, a token for a cell at zoom 1e6): what names nothing is None. A
+    well-formed token can still name a cell or row that does not exist; the panels check."""
+    match = _TOKEN.search(tooltip) if isinstance(tooltip, str) else None
     if not match:
         return None
     token = match.group(1)
     kind, _, rest = token.partition("-")
     if kind == "x":  # a malformed event or cell token names nothing (record ids never start so)
         set_id, _, row = rest.rpartition("-")
-        return Click(event=(set_id, int(row))) if set_id and row.isdigit() else None
+        index = _number(row)
+        return Click(event=(set_id, index)) if set_id and index is not None else None
     if kind == "g":
-        parts = rest.split("-")
-        ok = len(parts) == 3 and all(p.isdigit() for p in parts)
-        return Click(cell=(int(parts[0]), int(parts[1]), int(parts[2]))) if ok else None
+        parts = [_number(p) for p in rest.split("-")]
+        ok = len(parts) == 3 and None not in parts and parts[0] <= MAX_ZOOM
+        return Click(cell=(parts[0], parts[1], parts[2])) if ok else None
     return Click(record=token)

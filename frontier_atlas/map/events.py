@@ -21,12 +21,15 @@ from folium.template import Template
 from frontier_atlas.domain.viewport import Bounds, Viewport, middle_bounds
 from frontier_atlas.events.eventset import EventSet
 from frontier_atlas.events.grid import POINT_LIMIT, grid
+from frontier_atlas.map import render
 from frontier_atlas.map.clicks import cell_token
 from frontier_atlas.present.escaping import html_text
 
 # ten colours told apart easily (Tableau 10)
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac")
+
+render.apply()  # the payload holds data: its script is never compiled as a template
 
 
 def type_colours(sets: list[EventSet]) -> dict[str, str]:

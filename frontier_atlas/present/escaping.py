@@ -11,6 +11,11 @@ import re
 from urllib.parse import urlsplit
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~:$])")
+# GFM links bare web and e-mail addresses in text after reading escapes, so no escape
+# stops it: an invisible word joiner before "://", "@" and after "www" (when an address
+# follows; "http:// or https://" alone is no link and stays as it is) breaks the pattern
+_AUTOLINK = re.compile(r"(?=://[-.\w])|(?<=[wW]{3})(?=\.[-\w])|(?<=[-.\w+])(?=@[-\w])")
+WORD_JOINER = "\u2060"
 
 
 def html_text(value: object) -> str:
@@ -23,9 +28,11 @@ def md_text(value: object) -> str:
 
     ``<`` and ``&`` become entities (Streamlit would otherwise drop tags), and
     Markdown's own punctuation is backslash-escaped, so no link, emphasis, LaTeX
-    (``$``) or emoji shortcode (``:x:``) can be smuggled in.
+    (``$``) or emoji shortcode (``:x:``) can be smuggled in; a bare address
+    (``http://…``, ``www.…``, ``a@b.c``), which GFM would link, gets a word joiner.
     """
     text = "" if value is None else str(value)
+    text = _AUTOLINK.sub(WORD_JOINER, text)
     text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return text.replace("\n", "  \n")

@@ -253,6 +253,25 @@ def test_md_link_keeps_a_web_link_whole():
     assert md_link("t", " HTTP://X.ORG/a ") == "[t](HTTP://X.ORG/a)"
 
 
+@pytest.mark.parametrize("text", [
+    "![b](http://127.0.0.1:8798/b.png)[Log in again](http://example.org/p)",
+    "visit https://example.org/login now", "or WWW.example.org", "mail me@example.org", "ftp://example.org",
+])
+def test_md_text_leaves_no_bare_address_for_gfm_to_link(text):
+    # GFM links bare addresses after reading escapes: each one is broken by an invisible joiner
+    from frontier_atlas.present.escaping import WORD_JOINER, md_text
+
+    md = md_text(text)
+    assert not re.search(r"(?i)https?\\?:|www\\?\.|\w@", md), md
+    assert re.sub(r"\\(.)", r"\1", md).replace(WORD_JOINER, "") == text  # the same characters once shown
+
+
+def test_md_text_adds_nothing_where_gfm_sees_no_address():
+    from frontier_atlas.present.escaping import WORD_JOINER, md_text
+
+    assert WORD_JOINER not in md_text("only http:// or https:// URLs are allowed; @home; www; a@")
+
+
 def test_kml_description_is_text_for_viewers_that_read_it_as_html(data_copy):
     from frontier_atlas.data.curated import load_dataset
     from frontier_atlas.data.export import to_kml

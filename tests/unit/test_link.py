@@ -56,3 +56,24 @@ def test_a_bad_mode_or_days_falls_back_and_says_so():
     view = from_query({"timeline": "year", "mode": "sideways", "days": "0"}, IDS, COUNTRIES, SPAN)
     assert (view.mode, view.days) == ("step", 30)
     assert any("mode=" in n for n in view.notices) and any("days=" in n for n in view.notices)
+
+
+def test_repeated_link_values_are_merged():
+    view = from_query({"countries": ",".join(["AZE"] * 2000) + ",irn,AZE", "kinds": "crossing," * 500 + "exercise"},
+                      IDS, COUNTRIES, SPAN)
+    assert view.countries == ("AZE", "IRN")
+    assert view.kinds == ("exercise", "crossing")
+    assert not view.notices
+    query = to_query(view)
+    assert query["countries"] == "AZE,IRN" and len("&".join(f"{k}={v}" for k, v in query.items())) < 100
+
+
+def test_notices_about_a_huge_link_stay_short():
+    junk = ",".join(f"X{i:04d}" for i in range(2000))
+    view = from_query({"countries": junk + "," + junk, "kinds": "bogus," * 3000, "record": "r" * 50_000,
+                       "map": "9" * 50_000, "from": "x" * 50_000, "timeline": "t" * 50_000},
+                      IDS, COUNTRIES, SPAN)
+    assert view.countries == () and view.kinds == () and view.selected is None
+    assert all(len(n) < 300 for n in view.notices), [len(n) for n in view.notices]
+    text = " ".join(view.notices)
+    assert "X0000" in text and "1,990 more" in text and text.count("bogus") == 1

@@ -105,3 +105,82 @@ def test_a_detailed_region_boundary_does_not_narrow_the_view_to_itself(data_copy
     south, west, north, east = fit_bounds(points)
     ganja = located["karabakh-war-1990s"].point
     assert south <= ganja.lat <= north and west <= ganja.lon <= east
+
+
+# Jinja's three openers and two closers, and a render that would fail if it ever ran
+BRACES = ["Camp {# here", "{{ 7*7 }}", "{% if %}", "a #} b", "x }} y", "{{ 1/0 }}", "{{'notaref'}}"]
+
+
+def tooltip_texts(script: str) -> list[str]:
+    return [json.loads(lit) for lit in re.findall(r'bindTooltip\(\s*("(?:[^"\\]|\\.)*")', script)]
+
+
+@pytest.mark.parametrize("name", BRACES)
+def test_template_braces_in_a_record_name_are_text(data_copy, name):
+    # what the map page sends: the base map, then the records as a swapped-in layer
+    import streamlit_folium
+
+    from frontier_atlas.map.canvas import base_map, record_layer
+    from frontier_atlas.present.escaping import html_text
+
+    use_local_assets()
+    edit_csv(data_copy / "crossings.csv", "bileh-savar", name=name)
+    ds = load_dataset(data_copy)
+    located = locate(ds)
+    frame = apply_filters(records_frame(ds, located), Filters())
+    layer, _ = record_layer(frame, ds, located)
+    fmap = base_map(600)
+    fmap.get_root().render()
+    script = streamlit_folium._get_feature_group_string(layer, fmap)
+    assert any(f"<b>{html_text(name)}</b>" in t for t in tooltip_texts(script))
+    assert "<b>49</b>" not in script
+    # and the map in one piece (the export's path) renders the same text
+    whole = build_map(frame, ds, located).get_root().render()
+    assert any(f"<b>{html_text(name)}</b>" in t for t in tooltip_texts(whole))
+
+
+@pytest.mark.parametrize("name", BRACES)
+def test_template_braces_in_a_place_name_are_text(name):
+    import pandas as pd
+    import streamlit_folium
+
+    from frontier_atlas.map.canvas import build_places_map
+    from frontier_atlas.present.escaping import html_text
+
+    table = pd.DataFrame([{"name": name, "lat": 40.1, "lon": 45.2, "precision": "town", "provider": name,
+                           "how found": f"matched {name}", "ambiguous": False}])
+    fmap = build_places_map(table)
+    html = fmap.get_root().render()  # st_folium renders the whole figure first
+    assert any(t.startswith(f"<b>{html_text(name)}</b>") for t in tooltip_texts(html))
+    script = streamlit_folium._get_map_string(fmap)
+    assert any(t.startswith(f"<b>{html_text(name)}</b>") for t in tooltip_texts(script))
+
+
+def test_folium_element_references_still_resolve():
+    # GeoJsonStyleMapper's "{{'name'}}" is the one second render Folium relies on
+    from frontier_atlas.map.render import PlainText
+
+    assert PlainText("a = {{'pattern_1'}};\n").render() == "a = pattern_1;"
+    assert PlainText("{# not a comment").render(this=None) == "{# not a comment"
+
+
+def test_template_braces_in_imported_events_are_text(tmp_path):
+    import folium
+    from streamlit_folium import _get_feature_group_string
+
+    from frontier_atlas.domain.viewport import Viewport
+    from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header
+    from frontier_atlas.map.events import build_event_layer
+
+    data = ("event_id_cnty,event_date,event_type,location,actor1,latitude,longitude\n"
+            'X1,2024-01-01,"{% if %}","Camp {# here","{{ 1/0 }}",40,45\n'
+            'X2,2024-01-02,"x }} y","{{ 7*7 }}","a #} b",40.1,45.1\n').encode()
+    store = ImportStore(tmp_path)
+    info, _ = import_events(data, "{# set {{ 7*7 }}.csv", guess_mapping(read_header(data, "x.csv")), store)
+    es = store.open(info.id)
+    fg, summary = build_event_layer([(es, es.mask())], Viewport(39, 44, 41, 46, 8))
+    text = _get_feature_group_string(fg, folium.Map())
+    payload = json.loads(re.search(r"var data = (\{.*?\});\n", text).group(1))
+    assert summary.mode == "points"
+    assert {"Camp {# here", "{{ 7*7 }}"} <= set(payload["places"])
+    assert {"{% if %}", "x }} y"} <= set(payload["types"])
