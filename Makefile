@@ -27,8 +27,13 @@ assets: $(VENV)/.deps
 basemap: $(VENV)/.deps
 	$(PY) -m frontier_atlas basemap
 
+# serve.py: app.py with the anti-framing headers. Only this machine by default
+# (.streamlit/config.toml); to serve others, e.g. behind a proxy:
+#   make run ADDRESS=0.0.0.0 HOSTS="atlas.example.org"   (HOSTS: the names visitors type)
 run: $(VENV)/.deps assets basemap
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run serve.py --server.port $(PORT) \
+	  $(if $(ADDRESS),--server.address $(ADDRESS)) \
+	  $(foreach h,$(HOSTS),--server.allowedHosts $(h))
 
 test: $(VENV)/.dev-deps assets basemap
 	$(PY) -m pytest

@@ -5,12 +5,15 @@ Ambiguous names show their candidates; pinning one saves it as a curated overrid
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 from streamlit_folium import st_folium
 
 from frontier_atlas.app.loading import load_atlas, reload_atlas
 from frontier_atlas.app.page import prepare_page, show_load_issues
 from frontier_atlas.app.viewlink import shared_view
+from frontier_atlas.data.durable import NotWritable
 from frontier_atlas.map.canvas import build_places_map
 from frontier_atlas.places.review import pin_place, place_queries, places_table
 from frontier_atlas.present.escaping import md_text
@@ -55,8 +58,15 @@ for name, hint in ambiguous:
                 f"{options[i].lon:.4f}: {options[i].how_found}"),
         )
         if st.button("Pin this one", key=f"pin-{name}-{hint}"):
-            pin_place(atlas.settings.overrides_path, name, options[choice])
-            if atlas.geocoder.cache is not None:
-                atlas.geocoder.cache.forget(name)
-            reload_atlas()
-            st.rerun()
+            try:
+                pin_place(atlas.settings.overrides_path, name, options[choice])
+            except NotWritable as exc:
+                # the file name only: the full path is the server's business (it goes to the log)
+                logging.getLogger(__name__).warning("pin not saved: %s", exc)
+                st.error(f"Not pinned: {md_text(exc.path.name)} {md_text(exc.why)} on the server. "
+                         "Whoever runs the app can make it writable.")
+            else:
+                if atlas.geocoder.cache is not None:
+                    atlas.geocoder.cache.forget(name)
+                reload_atlas()
+                st.rerun()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from frontier_atlas.app import state as keys
+from frontier_atlas.app.uploads import start_upload_releaser
 from frontier_atlas.domain.records import Dataset
 from frontier_atlas.geocode.chain import GeocoderChain
 from frontier_atlas.map.assets import missing_assets, use_local_assets
@@ -36,6 +37,7 @@ def prepare_page(title: str) -> None:
     would name the map page "app". Deep links (/places, /about) work as usual.
     """
     st.set_page_config(page_title=f"{title} · Frontier Atlas", page_icon="🗺️", layout="wide")
+    start_upload_releaser()  # once per server: gone visitors' uploads leave memory
     st.html(STEADY_WIDGETS_CSS)
     with st.sidebar:
         for path, label, icon in PAGES:

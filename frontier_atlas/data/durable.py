@@ -4,14 +4,21 @@ A crash leaves either the old file or the new one, never half (``atomic_write_te
 processes that read, change and write back a file take turns (``exclusive_lock``); and
 a damaged SQLite file is moved aside intact, for recovery, so a new one can be started
 (``open_or_set_aside``). POSIX only (``fcntl``), like the app's deployment.
+
+A write keeps the mode (and, where allowed, owner) of the file it replaces; a new file
+gets the mode the umask gives. A file or folder made read-only is left alone: writing
+to it raises ``NotWritable``, which names the path, so pages can say so instead of
+showing a traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import glob
 import os
 import sqlite3
+import stat
 import tempfile
 import time
 from contextlib import closing, contextmanager
@@ -19,6 +26,84 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
+
+
+class NotWritable(PermissionError):
+    """A file or folder the app may not change: read-only, or on a read-only disk.
+
+    A ``PermissionError``, so callers that caught the plain one still do.
+    """
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(errno.EACCES, f"{path} {why}", str(path))
+        self.path = Path(path)
+        self.why = why
+
+    def __str__(self) -> str:
+        return f"cannot save {self.path}: it {self.why}"
+
+
+_REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _read_only(path: Path) -> bool:
+    """Made read-only by someone: no write bit at all, or not writable by us.
+
+    The mode bits are checked as well as ``os.access`` because root may write anything,
+    and a read-only mark still means "do not change this".
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return False
+    return not mode & 0o222 or not os.access(path, os.W_OK)
+
+
+def _check_writable(path: Path) -> None:
+    """Raise ``NotWritable`` unless ``path`` may be replaced; its folder is made if missing."""
+    existing = next(p for p in path.parents if p.exists())
+    if existing != path.parent and _read_only(existing):  # no folders made in a read-only one
+        raise NotWritable(path, f"is in a read-only folder ({existing})")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if exc.errno in _REFUSED:
+            raise NotWritable(path, f"needs a folder that cannot be made ({os.strerror(exc.errno)})") from exc
+        raise
+    if _read_only(path.parent):
+        raise NotWritable(path, "is in a read-only folder")
+    if _read_only(path):
+        raise NotWritable(path, "is read-only")
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (``os.umask`` sets it, racing other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
+def _match_replaced(fd: int, path: Path) -> None:
+    """Give the temp file the mode of the file it will replace, or a new file's normal mode.
+
+    ``mkstemp`` makes it 0600, which would hide a shared file from the team's other users.
+    """
+    try:
+        old = os.stat(path)
+    except FileNotFoundError:
+        os.fchmod(fd, 0o666 & ~_umask())
+        return
+    os.fchmod(fd, stat.S_IMODE(old.st_mode))
+    if (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+        try:
+            os.fchown(fd, old.st_uid, old.st_gid)
+        except PermissionError:
+            pass  # only root may give a file away; the mode is kept all the same
 
 
 def _remove_dead_temps(path: Path) -> None:
@@ -55,19 +140,28 @@ def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
     """Write to a temporary file beside ``path``, flush it to disk, then rename over it.
 
     Temp files of writers that died are removed first, so kills do not pile them up.
+    Raises ``NotWritable`` for a read-only file or folder, or a read-only disk.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _check_writable(path)
     _remove_dead_temps(path)
-    fd, tmp = _locked_temp(path)
+    try:
+        fd, tmp = _locked_temp(path)
+    except OSError as exc:
+        if exc.errno in _REFUSED:
+            raise NotWritable(path, f"cannot be written ({os.strerror(exc.errno)})") from exc
+        raise
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
+            _match_replaced(f.fileno(), path)
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
             os.replace(tmp, path)  # still locked: no cleanup can remove it before the rename
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno in _REFUSED:
+            raise NotWritable(path, f"cannot be written ({os.strerror(exc.errno)})") from exc
         raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
@@ -85,8 +179,17 @@ def exclusive_lock(path: Path) -> Iterator[None]:
     is on a sibling file because the atomic rename replaces ``path`` itself.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    lock = path.with_name(path.name + ".lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        if exc.errno not in _REFUSED:
+            raise
+        try:  # a read-only lock file still locks; without one, nothing here can be written
+            fd = os.open(lock, os.O_RDONLY)
+        except OSError:
+            raise NotWritable(path, f"cannot be locked for writing ({os.strerror(exc.errno)})") from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

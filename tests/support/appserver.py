@@ -26,7 +26,7 @@ class AppServer:
         env = dict(os.environ, FRONTIER_ATLAS_DATA=str(data_dir), FRONTIER_ATLAS_USER_DIR=str(user_dir))
         self.log = (user_dir / "streamlit.log").open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py",
+            [sys.executable, "-m", "streamlit", "run", "serve.py",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
