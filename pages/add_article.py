@@ -13,11 +13,11 @@ from frontier_atlas.app import state as keys
 from frontier_atlas.app.loading import Atlas, load_atlas, reload_atlas
 from frontier_atlas.app.page import prepare_page
 from frontier_atlas.app.viewlink import shared_view
-from frontier_atlas.data.userstore import UserStore, draft_record
+from frontier_atlas.data.userstore import Conflict, UserStore, draft_record, editable
 from frontier_atlas.domain.records import KIND_LABELS
 from frontier_atlas.ingest.confirm import SourceInput, confirm
 from frontier_atlas.ingest.drafts import Extraction, extract
-from frontier_atlas.ingest.reading import MAX_BYTES, UploadError, read_upload
+from frontier_atlas.ingest.reading import MAX_BYTES, TextLimitError, UploadError, read_upload
 from frontier_atlas.map.canvas import build_places_map
 from frontier_atlas.places.review import position_row
 from frontier_atlas.present.article import marked_article
@@ -44,36 +44,168 @@ def article_input() -> tuple[str, SourceInput]:
 
 
 def your_records(atlas: Atlas) -> None:
-    """The user's own records: edit a field or delete one; the curated data is never touched."""
+    """The user's own records: edit a field or delete one; the curated data is never touched.
+
+    Each editor remembers the version and values it opened (``keys.RECORD_EDITORS``) and
+    a save sends only the fields changed, so another session's save in between is kept
+    (``UserStore.edit``); if both changed one field, or the record was deleted, the user
+    is told and chooses, instead of one save silently undoing the other.
+    """
     mine = list(atlas.ds.user)
+    editors = keys.RECORD_EDITORS.setdefault(st.session_state, {})
     st.subheader(f"Your records ({len(mine)})")
+    store = UserStore(atlas.settings.user_records_path)
+    for rid in [r for r in editors if r not in atlas.ds.user]:
+        _gone_record(rid, editors)
     if not mine:
         st.caption("None yet.")
         return
-    store = UserStore(atlas.settings.user_records_path)
     for rid in mine:
         rec = atlas.ds.records[rid]
-        with st.expander(md_text(f"{KIND_LABELS[rec.kind]}: {rec.name}"), expanded=False):
-            data = {k: v for k, v in rec.model_dump().items() if k not in ("id", "kind", "source_ids")}
-            rows = [{"field": k, "value": "; ".join(map(str, v)) if isinstance(v, list)
-                     else ("" if v is None else str(v))} for k, v in data.items()]
-            table = st.data_editor(pd.DataFrame(rows, columns=["field", "value"]), key=f"edit-{rid}",
-                                   hide_index=True, disabled=["field"], width="stretch")
+        ed = _opened(editors, rid, rec, atlas.ds.user[rid].get("version", 1))
+        # keyed: another session renaming the record must not fold this one's open editor
+        with st.expander(md_text(f"{KIND_LABELS[rec.kind]}: {rec.name}"), expanded=ed.conflict is not None,
+                         key=f"record-{rid}"):
+            table = st.data_editor(pd.DataFrame(_rows(ed.values), columns=["field", "value"]),
+                                   key=_editor_key(rid, ed), hide_index=True, disabled=["field"], width="stretch")
             c1, c2 = st.columns(2)
             if c1.button("Save changes", key=f"save-{rid}"):
                 fields = {r["field"]: r["value"] for r in table.to_dict("records")}
+                changed = [f for f, text in fields.items() if (text or "") != _shown(ed.values.get(f))]
                 try:
-                    store.update(draft_record(rec.kind, fields, rid, rec.source_ids[0]))
+                    edited = editable(draft_record(rec.kind, fields, rid, rec.source_ids[0]))
+                    if changed:
+                        store.edit(rid, ed.version, ed.values, {f: edited[f] for f in changed})
                 except ValidationError as exc:
                     for e in exc.errors():
                         st.error(md_text(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"))
+                except Conflict as conflict:
+                    ed.conflict, ed.mine = conflict, {f: edited[f] for f in changed}
                 else:
+                    _saved(ed)
+            if c2.button("Delete", key=f"delete-{rid}", type="secondary"):
+                try:
+                    store.delete(rid, ed.version, ed.values)
+                except Conflict as conflict:
+                    ed.conflict, ed.mine = conflict, None
+                else:
+                    editors.pop(rid, None)
                     reload_atlas()
                     st.rerun()
-            if c2.button("Delete", key=f"delete-{rid}", type="secondary"):
-                store.delete(rid)
+            if ed.conflict is not None:
+                _conflict_choice(store, rid, ed, editors)
+
+
+def _shown(value: object) -> str:
+    """A stored field value as the editor shows it (lists joined by "; ")."""
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return "" if value is None else str(value)
+
+
+def _rows(values: dict) -> list[dict[str, str]]:
+    return [{"field": k, "value": _shown(v)} for k, v in values.items()]
+
+
+def _editor_key(rid: str, ed: keys.RecordEditor) -> str:
+    return f"edit-{rid}" + (f"-{ed.generation}" if ed.generation else "")
+
+
+def _opened(editors: dict[str, keys.RecordEditor], rid: str, rec, version: int) -> keys.RecordEditor:
+    """The record as this session's editor opened it. Opened afresh on first sight, after
+    a save, and when another session saved while this one had nothing unsaved here."""
+    ed = editors.get(rid)
+    if ed is None:
+        ed = editors[rid] = keys.RecordEditor(version, editable(rec))
+    elif ed.values is None or (ed.version != version and ed.conflict is None and not _unsaved(rid, ed)):
+        ed.version, ed.values = version, editable(rec)
+    return ed
+
+
+def _unsaved(rid: str, ed: keys.RecordEditor) -> dict[str, str]:
+    """Fields edited in the editor and not yet saved, as typed (field: text)."""
+    widget = st.session_state.get(_editor_key(rid, ed)) or {}  # st.data_editor's value: its edits
+    names = list(ed.values or {})
+    out = {}
+    for row, cells in (widget.get("edited_rows") or {}).items():
+        if "value" in cells and 0 <= int(row) < len(names):
+            out[names[int(row)]] = "" if cells["value"] is None else str(cells["value"])
+    return out
+
+
+def _saved(ed: keys.RecordEditor) -> None:
+    """After a save: a fresh editor (its old edits dropped) on the record as stored now."""
+    ed.values, ed.conflict, ed.mine = None, None, None
+    ed.generation += 1
+    reload_atlas()
+    st.rerun()
+
+
+def _conflict_choice(store: UserStore, rid: str, ed: keys.RecordEditor,
+                     editors: dict[str, keys.RecordEditor]) -> None:
+    """Say what the other session did and let the user keep theirs or take the other."""
+    conflict: Conflict = ed.conflict
+    if conflict.deleted:
+        lost = "; ".join(f"{f}: {_shown(v)}" for f, v in (ed.mine or {}).items())
+        st.warning(md_text("This record was deleted in another session while you edited it, so your "
+                           f"changes were not saved ({lost or 'none'})."))
+        if st.button("Dismiss", key=f"dismiss-{rid}"):
+            editors.pop(rid, None)
+            reload_atlas()
+            st.rerun()
+        return
+    theirs = conflict.theirs or {}
+    fields = conflict.fields or [f for f in theirs if theirs.get(f) != (ed.values or {}).get(f)]
+    rows = [{"field": f, "yours": _shown((ed.mine or {}).get(f, (ed.values or {}).get(f))),
+             "saved by the other session": _shown(theirs.get(f))} for f in fields]
+    if ed.mine is None:
+        st.warning("Someone else changed this record after you opened it; it was not deleted. Their values:")
+    else:
+        st.warning("Someone else saved this record while you edited it, changing the same field(s); "
+                   "your save did not land. Their values:")
+    st.dataframe(pd.DataFrame(rows, columns=["field", "yours", "saved by the other session"]), hide_index=True,
+                 key=f"conflict-{rid}")
+    c1, c2 = st.columns(2)
+    if c1.button("Delete anyway" if ed.mine is None else "Keep mine", key=f"keep-mine-{rid}", type="primary"):
+        try:
+            if ed.mine is None:
+                store.delete(rid, conflict.version, theirs)
+            else:
+                store.edit(rid, conflict.version, theirs, ed.mine)
+        except Conflict as again:  # a third save came in meanwhile: show that one
+            ed.conflict = again
+            st.rerun()
+        except ValidationError as exc:
+            for e in exc.errors():
+                st.error(md_text(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"))
+        else:
+            if ed.mine is None:
+                editors.pop(rid, None)
                 reload_atlas()
                 st.rerun()
+            _saved(ed)
+    if c2.button("Take theirs", key=f"take-theirs-{rid}"):
+        _saved(ed)
+
+
+def _gone_record(rid: str, editors: dict[str, keys.RecordEditor]) -> None:
+    """A record this session had open was deleted by another: say so, with any unsaved edits."""
+    ed = editors[rid]
+    if ed.values is None:  # never shown since its own save: nothing open to lose
+        editors.pop(rid)
+        return
+    lost = _unsaved(rid, ed)
+    if not lost and not ed.mine:  # nothing of this session's is lost: a word, once
+        st.caption(md_text(f"{ed.values.get('name', rid)} was deleted in another session."))
+        editors.pop(rid)
+        return
+    ed.mine = {**(ed.mine or {}), **lost}
+    what = "; ".join(f"{f}: {v}" for f, v in ed.mine.items())
+    st.warning(md_text(f"{ed.values.get('name', rid)} was deleted in another session"
+                       + (f"; your unsaved changes were: {what}." if what else ".")))
+    if st.button("Dismiss", key=f"dismiss-{rid}"):
+        editors.pop(rid)
+        st.rerun()
 
 
 def review_drafts(result: Extraction) -> tuple[dict[int, bool], dict[int, dict]]:
@@ -143,7 +275,11 @@ def article_page() -> None:
                "the curated data and marked as user-added.")
     text, given = article_input()
     if st.button("Find places, dates and records", type="primary", key="extract", disabled=not text.strip()):
-        keys.EXTRACTION.set(state, extract(text, given.published, atlas.geocoder))
+        try:
+            keys.EXTRACTION.set(state, extract(text, given.published, atlas.geocoder))
+        except TextLimitError as exc:  # too big to read without holding the server for everyone
+            st.error(md_text(str(exc)))
+            keys.EXTRACTION.pop(state)
         keys.SAVED.pop(state)
     result = keys.EXTRACTION.get(state)
     saved = keys.SAVED.get(state)

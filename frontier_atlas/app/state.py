@@ -10,19 +10,29 @@ mutable mapping, so it is tested without Streamlit.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
 from frontier_atlas.domain.link import ViewState
-from frontier_atlas.domain.viewport import Viewport
+from frontier_atlas.domain.viewport import Viewport, map_point, map_zoom
 
 T = TypeVar("T")
 State = MutableMapping[str, Any]
 Goto = tuple[tuple[float, float], int]  # (centre, zoom) as st_folium takes them
 MAP_PX = (700, 600)  # the map's size on screen until it reports one
+MAP_PX_RANGE = (100, 8000)  # a reported size outside this is clamped: a forged one aims nowhere useful
+
+
+def reported_view(reported: object) -> tuple[tuple[float, float], int] | None:
+    """The centre and zoom in st_folium's value, checked like a link's ``map=``: the value
+    comes from the browser, where a visitor can send anything (a zoom of 1e6, NaN, a
+    string, a list), so what is not a view is ignored and what is out of range clamped."""
+    if not isinstance(reported, dict):
+        return None
+    centre, zoom = map_point(reported.get("center")), map_zoom(reported.get("zoom"))
+    return None if centre is None or zoom is None else (centre, zoom)
 
 
 class Key(Generic[T]):
@@ -81,6 +91,24 @@ GO_TO_MAP: Key[bool] = Key("_go_map")  # a page asked for the map after a click
 EXTRACTION: Key[Any] = Key("extraction")  # the article page's drafts under review
 SAVED: Key[list[str]] = Key("saved")  # ids the article page saved last
 LAST_IMPORT: Key[str] = Key("last_import")  # the set the import page made last
+
+
+@dataclass
+class RecordEditor:
+    """One of the user's records as its editor opened it (the article page's "Your records").
+
+    A save is measured against this, not against whatever was loaded last: another
+    session's save in between is then merged or shown as a conflict, never overwritten.
+    """
+
+    version: int
+    values: dict[str, Any] | None  # the editable fields as opened, stored form; None: open afresh
+    generation: int = 0  # part of the editor's key: raised to drop its unsaved edits
+    conflict: Any = None  # the last save's ``userstore.Conflict``, until the user chooses
+    mine: dict[str, Any] | None = None  # what met the conflict: the changes, or None for a delete
+
+
+RECORD_EDITORS: Key[dict[str, RecordEditor]] = Key("record_editors")  # by record id
 
 
 @dataclass
@@ -150,14 +178,15 @@ class MapSync:
     def note_report(self, reported: dict | None) -> None:
         """Call once per run with st_folium's value: a new view in it is the user's move
         (or the map's first report), which then outranks the page's last request."""
-        if not reported or not reported.get("center") or reported.get("zoom") is None:
+        seen = reported_view(reported)
+        if seen is None:
             return
-        seen = (json.dumps(reported["center"], sort_keys=True), reported["zoom"])
         if seen != self.seen:
             self.seen, self.moved = seen, True
-            vp = Viewport.from_map(reported.get("bounds"), reported.get("zoom"))
+            vp = Viewport.from_map(reported.get("bounds"), seen[1])
             if vp:
-                self.px = vp.size_px()
+                lo, hi = MAP_PX_RANGE
+                self.px = tuple(min(max(n, lo), hi) for n in vp.size_px())
 
     def request(self, goto: Goto) -> None:
         """Send the map to ``goto`` on this run (st_folium's ``center`` and ``zoom``)."""
@@ -166,15 +195,11 @@ class MapSync:
     def current(self, reported: dict | None, goto: Goto | None) -> MapView | None:
         """The view on screen: the user's last move if newer than ``goto``, else ``goto``;
         None before the map has either."""
-        if (self.moved or goto is None) and reported and reported.get("center"):
-            try:
-                centre = (float(reported["center"]["lat"]), float(reported["center"]["lng"]))
-                zoom = int(reported["zoom"])
-            except (TypeError, KeyError, ValueError):
-                centre = None
-            if centre is not None:
-                vp = Viewport.from_map(reported.get("bounds"), zoom)
-                return MapView(centre, zoom, vp or Viewport.around(centre, zoom, *self.px))
+        view = reported_view(reported) if self.moved or goto is None else None
+        if view is not None:
+            centre, zoom = view
+            vp = Viewport.from_map(reported.get("bounds"), zoom)
+            return MapView(centre, zoom, vp or Viewport.around(centre, zoom, *self.px))
         if goto is None:
             return None
         (lat, lon), zoom = goto

@@ -4,17 +4,24 @@ SQLite in the user data folder, in WAL mode; a save is one transaction, so it is
 there whole or not at all. Each record keeps its provenance: the source fields
 the user gave, a hash of the article text, who entered it and when. The curated
 files in data/ are never written here.
+
+Every record has a version, raised by each change. An edit names the version it
+opened and sends only the fields the user changed; it lands unless another session
+changed one of those same fields meanwhile (then ``Conflict`` says which, and what
+they hold now), so two people editing different fields of one record both keep theirs.
 """
 
 from __future__ import annotations
 
 import getpass
 import hashlib
+import json
 import re
 import sqlite3
 import time
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from frontier_atlas.data.durable import check_database, open_or_set_aside
 from frontier_atlas.domain.records import RECORD_MODELS, Record, Source
@@ -24,8 +31,33 @@ CREATE TABLE IF NOT EXISTS sources (
     id TEXT PRIMARY KEY, data TEXT NOT NULL, article_sha256 TEXT NOT NULL, created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, data TEXT NOT NULL, source_id TEXT NOT NULL,
-    entered_by TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL);
+    entered_by TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL, version INTEGER NOT NULL DEFAULT 1);
 """
+_UNVERSIONED = ["id", "kind", "data", "source_id", "entered_by", "created", "updated"]  # records before versions
+_NOT_EDITED = ("id", "kind", "source_ids")  # fixed at save: an edit may not change them
+
+
+class Conflict(Exception):
+    """An edit or delete measured against a version that is no longer current.
+
+    ``theirs`` is the record's fields now (None: deleted), ``version`` its version now,
+    and ``fields`` the fields another session changed that this one also changed (an
+    edit) or that differ from what was opened (a delete). The caller shows them and
+    lets the user choose: again against ``version`` keeps theirs, dropping the edit
+    takes the other.
+    """
+
+    def __init__(self, record_id: str, theirs: dict[str, Any] | None, version: int | None,
+                 fields: list[str]) -> None:
+        self.record_id, self.theirs, self.version, self.fields = record_id, theirs, version, fields
+        self.deleted = theirs is None
+        what = "was deleted" if self.deleted else f"was changed ({', '.join(fields) or 'other fields'})"
+        super().__init__(f"record {record_id} {what} by someone else since it was opened")
+
+
+def editable(record: Record) -> dict[str, Any]:
+    """A record's editable fields in stored (JSON) form: what an edit is measured against."""
+    return {k: v for k, v in record.model_dump(mode="json").items() if k not in _NOT_EDITED}
 
 
 class UserStore:
@@ -43,9 +75,12 @@ class UserStore:
     def _check(self) -> None:
         """Raise sqlite3.DatabaseError if the file is damaged or not ours; else set it up."""
         with closing(self._connect()) as con:  # closed here: a dropped connection keeps its files open
-            check_database(con, SCHEMA)
+            old = [c[1] for c in con.execute("PRAGMA table_info(records)")] == _UNVERSIONED
+            check_database(con, SCHEMA.replace(", version INTEGER NOT NULL DEFAULT 1", "") if old else SCHEMA)
             con.execute("PRAGMA journal_mode=WAL")  # stored in the file: every later connection has it
             with con:
+                if old:  # a store from before versions: every record starts at 1
+                    con.execute("ALTER TABLE records ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
                 con.executescript(SCHEMA)
 
     def save(self, records: list[Record], source: Source, article: str, entered_by: str | None = None) -> list[str]:
@@ -60,41 +95,107 @@ class UserStore:
                             (source.id, source.model_dump_json(), digest, now))
                 ids = []
                 for rec in records:
-                    con.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    con.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
                                 (rec.id, rec.kind, rec.model_dump_json(), source.id, who, now, now))
                     ids.append(rec.id)
             return ids
         finally:
             con.close()
 
-    def _execute(self, sql: str, params: tuple) -> None:
-        """One statement in its own transaction."""
-        con = self._connect()
+    def _transaction(self) -> sqlite3.Connection:
+        """A connection inside ``BEGIN IMMEDIATE``: the write lock is taken before the
+        read, so a version checked is still current when the change is written."""
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        con.execute("BEGIN IMMEDIATE")
+        return con
+
+    @staticmethod
+    def _current(con: sqlite3.Connection, record_id: str) -> tuple[str, dict[str, Any], int] | None:
+        row = con.execute("SELECT kind, data, version FROM records WHERE id = ?", (record_id,)).fetchone()
+        return None if row is None else (row[0], json.loads(row[1]), row[2])
+
+    def version(self, record_id: str) -> int | None:
+        """The record's version now; None if there is no such record."""
+        with closing(self._connect()) as con:
+            row = con.execute("SELECT version FROM records WHERE id = ?", (record_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def update(self, record: Record, version: int | None = None) -> int:
+        """Write ``record`` whole; with ``version``, only if that is still the current one
+        (else ``Conflict``). Returns the new version. ``edit`` is what editors use."""
+        con = self._transaction()
         try:
-            with con:
-                con.execute(sql, params)
+            now = self._current(con, record.id)
+            if version is not None and (now is None or now[2] != version):
+                raise Conflict(record.id, None if now is None else {k: v for k, v in now[1].items()
+                                                                    if k not in _NOT_EDITED},
+                               None if now is None else now[2], [])
+            new = (now[2] if now else 0) + 1
+            con.execute("UPDATE records SET data = ?, updated = ?, version = ? WHERE id = ?",
+                        (record.model_dump_json(), time.time(), new, record.id))
+            con.execute("COMMIT")
+            return new
+        finally:
+            con.close()  # an open transaction is rolled back
+
+    def edit(self, record_id: str, version: int, opened: dict[str, Any], changes: dict[str, Any]) -> int:
+        """Apply ``changes`` (field: new value, stored form) to the record as it is now.
+
+        ``version`` and ``opened`` are the record as the editor opened it. If another
+        session saved since, its changes are kept: the edit still lands unless it
+        changes a field that session also changed to something else (``Conflict``,
+        naming those fields). A deleted record is a ``Conflict`` with ``deleted``. Raises
+        pydantic's ValidationError if the merged record is not valid. Returns the new version.
+        """
+        con = self._transaction()
+        try:
+            now = self._current(con, record_id)
+            if now is None:
+                raise Conflict(record_id, None, None, sorted(changes))
+            kind, data, current = now
+            theirs = {k: v for k, v in data.items() if k not in _NOT_EDITED}
+            if current != version:
+                clash = [f for f, mine in changes.items()
+                         if theirs.get(f) != opened.get(f) and theirs.get(f) != mine]
+                if clash:
+                    raise Conflict(record_id, theirs, current, clash)
+            merged = RECORD_MODELS[kind].model_validate({**data, **changes, "id": record_id, "kind": kind})
+            con.execute("UPDATE records SET data = ?, updated = ?, version = ? WHERE id = ?",
+                        (merged.model_dump_json(), time.time(), current + 1, record_id))
+            con.execute("COMMIT")
+            return current + 1
         finally:
             con.close()
 
-    def update(self, record: Record) -> None:
-        self._execute("UPDATE records SET data = ?, updated = ? WHERE id = ?",
-                      (record.model_dump_json(), time.time(), record.id))
-
-    def delete(self, record_id: str) -> None:
-        self._execute("DELETE FROM records WHERE id = ?", (record_id,))
+    def delete(self, record_id: str, version: int | None = None, opened: dict[str, Any] | None = None) -> None:
+        """Delete the record; with ``version``, only if no one changed it since it was
+        opened (else ``Conflict``, naming the fields that differ from ``opened``).
+        Deleting a record already gone is no error: the user wanted it gone."""
+        con = self._transaction()
+        try:
+            now = self._current(con, record_id)
+            if now is not None and version is not None and now[2] != version:
+                theirs = {k: v for k, v in now[1].items() if k not in _NOT_EDITED}
+                changed = sorted(k for k in theirs.keys() | (opened or {}).keys()
+                                 if theirs.get(k) != (opened or {}).get(k))
+                raise Conflict(record_id, theirs, now[2], changed if opened is not None else [])
+            con.execute("DELETE FROM records WHERE id = ?", (record_id,))
+            con.execute("COMMIT")
+        finally:
+            con.close()
 
     def load(self) -> tuple[list[Record], list[Source], dict[str, dict]]:
-        """Records, their sources, and each record's provenance."""
+        """Records, their sources, and each record's provenance (with its ``version``)."""
         con = self._connect()
         try:
             sources = [Source.model_validate_json(row[0]) for row in con.execute("SELECT data FROM sources")]
             digests = dict(con.execute("SELECT id, article_sha256 FROM sources").fetchall())
             records, provenance = [], {}
-            for rid, kind, data, sid, who, created in con.execute(
-                    "SELECT id, kind, data, source_id, entered_by, created FROM records ORDER BY created"):
+            for rid, kind, data, sid, who, created, version in con.execute(
+                    "SELECT id, kind, data, source_id, entered_by, created, version FROM records ORDER BY created"):
                 records.append(RECORD_MODELS[kind].model_validate_json(data))
                 provenance[rid] = {"source_id": sid, "entered_by": who, "created": created,
-                                   "article_sha256": digests.get(sid)}
+                                   "article_sha256": digests.get(sid), "version": version}
             return records, sources, provenance
         finally:
             con.close()

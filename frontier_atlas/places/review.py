@@ -2,12 +2,15 @@
 
 Feeds the Places page and the ``geocode`` command. A pinned candidate becomes an
 override row in ``place_overrides.csv`` (curated data, written atomically), which
-the gazetteer consults before anything else.
+the gazetteer consults before anything else. Each pin has a version (its row's
+content), so a page that pins against the version it showed cannot silently replace
+a pin someone else made meanwhile.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from pathlib import Path
 
@@ -58,28 +61,67 @@ def places_table(ds: Dataset, geocoder: GeocoderChain) -> pd.DataFrame:
                          for name, hint in place_queries(ds)])
 
 
-def pin_place(path: Path, name: str, chosen: Position) -> None:
+class PinConflict(Exception):
+    """``name`` was pinned (or its pin replaced) by someone else since the page showed it.
+
+    ``theirs`` is the pin now, as its override row; ``version`` its version now. Pinning
+    again with that version replaces it knowingly.
+    """
+
+    def __init__(self, name: str, theirs: dict[str, str] | None, version: str) -> None:
+        self.name, self.theirs, self.version = name, theirs, version
+        where = f"{theirs.get('country') or '?'} {theirs.get('lat')}, {theirs.get('lon')}" if theirs else "nothing"
+        super().__init__(f"{name} was pinned by someone else meanwhile (now: {where})")
+
+
+def _pin_token(row: dict[str, str] | None) -> str:
+    # the row's content is its version: the override file's columns are fixed (Place forbids others)
+    if row is None:
+        return ""
+    return hashlib.sha256("\x1f".join(str(row.get(f, "")) for f in OVERRIDE_FIELDS).encode()).hexdigest()[:16]
+
+
+def pin_version(path: Path, name: str) -> str:
+    """The version of ``name``'s pin now ("" if it has none): what a page shows a pin
+    against, and hands back to ``pin_place`` so a pin made meanwhile is not overwritten."""
+    return _pin_token(_pinned(_read_overrides(Path(path)), name))
+
+
+def pin_place(path: Path, name: str, chosen: Position, version: str | None = None) -> str:
     """Save ``chosen`` as the answer for ``name``, replacing an earlier pin of the same name.
 
     Under an exclusive lock: two users pinning at once would otherwise each write back
-    what they read, and the later rename would drop the other's pin.
+    what they read, and the later rename would drop the other's pin. With ``version``
+    (from ``pin_version``), only if ``name``'s pin is still that one, else ``PinConflict``:
+    two users pinning one name differently are told, not silently overruled. Returns
+    the new pin's version.
     """
     path = Path(path)
     with exclusive_lock(path):
-        rows = _read_overrides(path, without=name)
-        rows.append(_override_row(name, chosen))
+        rows = _read_overrides(path)
+        now = _pinned(rows, name)
+        if version is not None and _pin_token(now) != version:
+            raise PinConflict(name, now, _pin_token(now))
+        rows = [r for r in rows if r.get("name") != name]
+        new = _override_row(name, chosen)
+        rows.append(new)
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=OVERRIDE_FIELDS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
         atomic_write_text(path, out.getvalue())
+        return _pin_token(new)
 
 
-def _read_overrides(path: Path, without: str) -> list[dict]:
+def _read_overrides(path: Path) -> list[dict]:
     if not path.exists():
         return []
     with path.open(encoding="utf-8-sig", newline="") as f:
-        return [r for r in csv.DictReader(f) if r.get("name") != without]
+        return list(csv.DictReader(f))
+
+
+def _pinned(rows: list[dict], name: str) -> dict | None:
+    return next((r for r in rows if r.get("name") == name), None)
 
 
 def _override_row(name: str, chosen: Position) -> dict:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 
+import pytest
 from streamlit.testing.v1 import AppTest
 from support.csvfiles import append_csv
 from support.paths import ROOT
 
 from frontier_atlas.data.curated import load_dataset
 from frontier_atlas.geocode.chain import GeocoderChain
-from frontier_atlas.places.review import pin_place, place_queries, places_table
+from frontier_atlas.places.review import PinConflict, pin_place, pin_version, place_queries, places_table
 
 
 def add_julfa_event(folder):
@@ -69,3 +70,28 @@ def test_places_page_pins_a_candidate(data_copy, tmp_path, monkeypatch):
     rows = list(csv.DictReader((data_copy / "place_overrides.csv").open(encoding="utf-8")))
     assert [(r["name"], r["country"]) for r in rows] == [("Julfa", "IR")]
     assert any("No place name has close candidates" in s.value for s in at.success)
+
+
+def test_a_pin_made_meanwhile_is_not_overwritten(data_copy):
+    add_julfa_event(data_copy)
+    ds = load_dataset(data_copy)
+    pos = GeocoderChain(ds.places).locate("Julfa")
+    iran = next(c for c in [pos, *pos.candidates] if c.country == "IR")
+    other = next(c for c in [pos, *pos.candidates] if c.country != "IR")
+    path = data_copy / "place_overrides.csv"
+    shown = pin_version(path, "Julfa")  # both pages show Julfa unpinned
+    assert shown == ""
+    first = pin_place(path, "Julfa", iran, version=shown)
+    assert first and first == pin_version(path, "Julfa")
+    with pytest.raises(PinConflict) as caught:  # the second page, still showing no pin
+        pin_place(path, "Julfa", other, version=shown)
+    assert caught.value.theirs["country"] == "IR" and caught.value.version == first
+    assert "IR" in str(caught.value)
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert [(r["name"], r["country"]) for r in rows] == [("Julfa", "IR")]
+    # choosing to replace it, knowing what it is now
+    second = pin_place(path, "Julfa", other, version=caught.value.version)
+    assert second != first and pin_version(path, "Julfa") == second
+    pin_place(path, "Aras", iran, version="")  # another name's version is its own
+    assert pin_version(path, "Julfa") == second
+    assert load_dataset(data_copy).issues == []  # the versions add no column to the curated file

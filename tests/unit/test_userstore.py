@@ -12,7 +12,7 @@ from support.csvfiles import folder_digest
 from support.paths import SEED
 
 from frontier_atlas.data.curated import load_dataset
-from frontier_atlas.data.userstore import UserStore, draft_record, merge_into, new_id
+from frontier_atlas.data.userstore import Conflict, UserStore, draft_record, editable, merge_into, new_id
 from frontier_atlas.domain.records import Source
 
 
@@ -73,3 +73,139 @@ def test_corrupted_store_is_moved_aside(tmp_path):
     store = UserStore(path)
     assert store.notice and store.load()[0] == []
     assert list(tmp_path.glob("u.corrupt-*"))
+
+
+# ---- versions: an edit lands against the record as it is now, never over another's -----
+
+def saved_exercise(tmp_path) -> tuple[UserStore, dict]:
+    """A store holding one exercise, and that record's fields as an editor opens them."""
+    store = UserStore(tmp_path / "u.sqlite3")
+    rec = draft_record("exercise", {"name": "Aras 2025", "start": "2025-05-18", "participants": "IRN; AZE",
+                                    "description": "first report"}, "user-aras", "user-source-test")
+    store.save([rec], source(), "article")
+    return store, editable(rec)
+
+
+def stored(store: UserStore) -> tuple[dict, int]:
+    records, _, provenance = store.load()
+    return editable(records[0]), provenance[records[0].id]["version"]
+
+
+def test_every_change_raises_the_version(tmp_path):
+    store, opened = saved_exercise(tmp_path)
+    assert store.version("user-aras") == 1 and stored(store)[1] == 1
+    assert store.edit("user-aras", 1, opened, {"name": "Aras-2025"}) == 2
+    rec = store.load()[0][0]
+    assert store.update(rec.model_copy(update={"name": "Aras"})) == 3
+    assert store.version("user-aras") == 3 and store.version("user-nothing") is None
+
+
+def test_edits_of_different_fields_both_land(tmp_path):
+    store, opened = saved_exercise(tmp_path)
+    store.edit("user-aras", 1, opened, {"name": "Aras-2025"})  # one session
+    assert store.edit("user-aras", 1, opened, {"description": "second report"}) == 3  # the other, same base
+    now, version = stored(store)
+    assert (now["name"], now["description"], version) == ("Aras-2025", "second report", 3)
+    assert now["participants"] == ["IRN", "AZE"]
+
+
+def test_same_field_changed_twice_is_a_conflict_naming_theirs(tmp_path):
+    store, opened = saved_exercise(tmp_path)
+    store.edit("user-aras", 1, opened, {"name": "Aras-2025", "description": "theirs"})
+    with pytest.raises(Conflict) as caught:
+        store.edit("user-aras", 1, opened, {"name": "Araz 2025"})
+    conflict = caught.value
+    assert conflict.fields == ["name"] and conflict.theirs["name"] == "Aras-2025" and conflict.version == 2
+    assert not conflict.deleted and "name" in str(conflict)
+    assert stored(store) == ({**opened, "name": "Aras-2025", "description": "theirs"}, 2)  # nothing written
+    # keeping mine: the same change again, measured against what they saved
+    assert store.edit("user-aras", conflict.version, conflict.theirs, {"name": "Araz 2025"}) == 3
+    assert stored(store) == ({**opened, "description": "theirs", "name": "Araz 2025"}, 3)
+
+
+def test_same_change_made_twice_is_no_conflict(tmp_path):
+    store, opened = saved_exercise(tmp_path)
+    store.edit("user-aras", 1, opened, {"name": "Aras-2025"})
+    assert store.edit("user-aras", 1, opened, {"name": "Aras-2025"}) == 3
+
+
+def test_a_stale_whole_record_update_is_refused(tmp_path):
+    store, _ = saved_exercise(tmp_path)
+    rec = store.load()[0][0]
+    store.update(rec.model_copy(update={"name": "first"}), version=1)
+    with pytest.raises(Conflict) as caught:
+        store.update(rec.model_copy(update={"description": "second"}), version=1)
+    assert caught.value.theirs["name"] == "first" and caught.value.version == 2
+
+
+def test_editing_a_deleted_record_says_so(tmp_path):
+    store, opened = saved_exercise(tmp_path)
+    store.delete("user-aras", version=1)
+    with pytest.raises(Conflict) as caught:
+        store.edit("user-aras", 1, opened, {"name": "Aras-2025"})
+    assert caught.value.deleted and caught.value.theirs is None and "deleted" in str(caught.value)
+    assert store.load()[0] == []  # the edit did not bring it back
+    store.delete("user-aras", version=1)  # deleting it again is no error
+
+
+def test_deleting_a_record_changed_since_it_was_opened_is_refused(tmp_path):
+    store, opened = saved_exercise(tmp_path)
+    store.edit("user-aras", 1, opened, {"description": "new facts"})
+    with pytest.raises(Conflict) as caught:
+        store.delete("user-aras", version=1, opened=opened)
+    assert caught.value.fields == ["description"] and caught.value.theirs["description"] == "new facts"
+    assert [r.id for r in store.load()[0]] == ["user-aras"]
+    store.delete("user-aras", version=caught.value.version)  # deleting what they saved, knowingly
+    assert store.load()[0] == []
+
+
+def test_a_merged_edit_is_validated(tmp_path):
+    store, opened = saved_exercise(tmp_path)
+    with pytest.raises(ValidationError):
+        store.edit("user-aras", 1, opened, {"participants": ["ZZZ"]})
+    assert stored(store) == (opened, 1)
+
+
+def test_a_store_from_before_versions_is_upgraded_not_set_aside(tmp_path):
+    path = tmp_path / "u.sqlite3"
+    rec = draft_record("event", {"name": "Old", "event_type": "x"}, "user-old", "user-source-test")
+    con = sqlite3.connect(path)
+    con.executescript("""
+        CREATE TABLE sources (id TEXT PRIMARY KEY, data TEXT NOT NULL, article_sha256 TEXT NOT NULL,
+                              created REAL NOT NULL);
+        CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, data TEXT NOT NULL, source_id TEXT NOT NULL,
+                              entered_by TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL);""")
+    con.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (rec.id, rec.kind, rec.model_dump_json(), "user-source-test", "analyst", 1.0, 1.0))
+    con.commit()
+    con.close()
+    store = UserStore(path)
+    assert store.notice is None and not list(tmp_path.glob("u.corrupt-*"))
+    assert store.version("user-old") == 1
+    assert store.edit("user-old", 1, editable(rec), {"name": "Newer"}) == 2
+
+
+def test_edits_from_many_threads_at_once_all_land(tmp_path):
+    # each thread changes its own field from the same opened version, as sessions pressing Save together do
+    import threading
+
+    store, opened = saved_exercise(tmp_path)
+    changes = [{"name": "N"}, {"description": "D"}, {"end": "2025-05-30"}, {"places": ["Karabakh"]}]
+    barrier = threading.Barrier(len(changes))
+    errors = []
+
+    def save(change: dict) -> None:
+        barrier.wait()
+        try:
+            UserStore(tmp_path / "u.sqlite3").edit("user-aras", 1, opened, change)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(c,)) for c in changes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    now, version = stored(store)
+    assert errors == [] and version == 1 + len(changes)
+    assert (now["name"], now["description"], now["end"], now["places"]) == ("N", "D", "2025-05-30", ["Karabakh"])
