@@ -79,6 +79,10 @@ def _open_set(folder: str, set_id: str, version: float) -> EventSet:
     return ImportStore(Path(folder)).open(set_id)
 
 
-def open_event_set(info: SetInfo) -> EventSet:
+def open_event_set(info: SetInfo) -> EventSet | None:
+    """The set, or None when another session deleted it since the list was read."""
     store = import_store()
-    return _open_set(str(store.folder), info.id, store.version(info.id))
+    try:
+        return _open_set(str(store.folder), info.id, store.version(info.id))
+    except FileNotFoundError:
+        return None

@@ -53,7 +53,11 @@ def details_panel(atlas: Atlas, rid: str) -> None:
 
 def event_panel(es: EventSet, row: int) -> None:
     """One imported event; its notes and source are read from disk."""
-    full = import_store().events(es.id, [row]).iloc[0]
+    try:
+        full = import_store().events(es.id, [row]).iloc[0]
+    except FileNotFoundError:  # another session deleted the set meanwhile
+        st.info(md_text(f"The imported set “{es.name}” was removed; this event is gone with it."))
+        return
     with st.container(border=True, key="event-details"):
         title, caption, fields = event_fields(es, row, full)
         st.markdown(f"#### {md_text(title)}")
