@@ -10,13 +10,79 @@ import logging
 import streamlit as st
 from streamlit_folium import st_folium
 
+from frontier_atlas.app import state as keys
 from frontier_atlas.app.loading import load_atlas, reload_atlas
 from frontier_atlas.app.page import prepare_page, show_load_issues
 from frontier_atlas.app.viewlink import shared_view
 from frontier_atlas.data.durable import NotWritable
 from frontier_atlas.map.canvas import build_places_map
-from frontier_atlas.places.review import pin_place, place_queries, places_table
+from frontier_atlas.places.review import (
+    PinConflict,
+    pin_place,
+    pin_version,
+    pinned_row,
+    place_queries,
+    places_table,
+)
 from frontier_atlas.present.escaping import md_text
+
+
+def _pin(name: str, chosen, version: str) -> None:
+    try:
+        version_now = pin_place(atlas.settings.overrides_path, name, chosen, version=version)
+    except NotWritable as exc:
+        # the file name only: the full path is the server's business (it goes to the log)
+        logging.getLogger(__name__).warning("pin not saved: %s", exc)
+        st.error(f"Not pinned: {md_text(exc.path.name)} {md_text(exc.why)} on the server. "
+                 "Whoever runs the app can make it writable.")
+    except PinConflict as exc:  # someone pinned this name since the page showed it: the user chooses
+        keys.PIN_CONFLICTS.setdefault(st.session_state, {})[name] = (exc, chosen)
+        st.rerun()
+    else:
+        keys.PIN_CONFLICTS.setdefault(st.session_state, {}).pop(name, None)
+        keys.PINS_SHOWN.setdefault(st.session_state, {})[name] = version_now
+        if atlas.geocoder.cache is not None:
+            atlas.geocoder.cache.forget(name)
+        reload_atlas()
+        st.rerun()
+
+
+def _where(row: dict | None) -> str:
+    return f"{row.get('country') or '?'} {row.get('lat')}, {row.get('lon')}" if row else "no pin"
+
+
+def pinned_meanwhile() -> None:
+    """Pins another session made since this page showed a name: a clash with this user's
+    own pin is put to them; any other change is said (a pinned name leaves the list)."""
+    state = st.session_state
+    shown = keys.PINS_SHOWN.setdefault(state, {})
+    conflicts = keys.PIN_CONFLICTS.setdefault(state, {})
+    for name, (conflict, chosen) in list(conflicts.items()):
+        st.warning(md_text(f"Someone else pinned {name} meanwhile: {_where(conflict.theirs)}; "
+                           f"yours was {chosen.country or '?'} {chosen.lat:.4f}, {chosen.lon:.4f}."))
+        c1, c2 = st.columns(2)
+        if c1.button("Pin mine instead", key=f"pin-anyway-{name}"):
+            _pin(name, chosen, conflict.version)
+        if c2.button("Keep theirs", key=f"pin-keep-{name}"):
+            conflicts.pop(name, None)
+            shown[name] = conflict.version
+            st.rerun()
+    for name, version in list(shown.items()):
+        now = pin_version(atlas.settings.overrides_path, name)
+        if now != version and name not in conflicts:
+            st.info(md_text(f"{name} was pinned meanwhile in another session: "
+                            f"{_where(pinned_row(atlas.settings.overrides_path, name))}."))
+            shown[name] = now
+
+
+def pin_button(name: str, hint: str | None, chosen) -> None:
+    """Pin against the version this page showed, so a pin made meanwhile is not overwritten."""
+    shown = keys.PINS_SHOWN.setdefault(st.session_state, {})
+    now = pin_version(atlas.settings.overrides_path, name)
+    if st.button("Pin this one", key=f"pin-{name}-{hint}"):
+        _pin(name, chosen, shown.get(name, now))
+    shown.setdefault(name, now)
+
 
 prepare_page("Places")
 atlas = load_atlas()
@@ -41,6 +107,7 @@ with col_map:
               use_container_width=True, returned_objects=[])
 
 st.header("Ambiguous names")
+pinned_meanwhile()
 ambiguous = [(name, hint) for name, hint in place_queries(atlas.ds)
              if (pos := atlas.geocoder.locate(name, hint)) is not None and pos.candidates]
 if not ambiguous:
@@ -57,16 +124,4 @@ for name, hint in ambiguous:
                 f"{options[i].matched} ({options[i].country or '?'}), {options[i].lat:.4f}, "
                 f"{options[i].lon:.4f}: {options[i].how_found}"),
         )
-        if st.button("Pin this one", key=f"pin-{name}-{hint}"):
-            try:
-                pin_place(atlas.settings.overrides_path, name, options[choice])
-            except NotWritable as exc:
-                # the file name only: the full path is the server's business (it goes to the log)
-                logging.getLogger(__name__).warning("pin not saved: %s", exc)
-                st.error(f"Not pinned: {md_text(exc.path.name)} {md_text(exc.why)} on the server. "
-                         "Whoever runs the app can make it writable.")
-            else:
-                if atlas.geocoder.cache is not None:
-                    atlas.geocoder.cache.forget(name)
-                reload_atlas()
-                st.rerun()
+        pin_button(name, hint, options[choice])

@@ -109,6 +109,9 @@ class RecordEditor:
 
 
 RECORD_EDITORS: Key[dict[str, RecordEditor]] = Key("record_editors")  # by record id
+# the Places page: each name's pin version as last shown, and pins that met another's meanwhile
+PINS_SHOWN: Key[dict[str, str]] = Key("pins_shown")
+PIN_CONFLICTS: Key[dict[str, Any]] = Key("pin_conflicts")  # name -> (PinConflict, the position chosen)
 
 
 @dataclass

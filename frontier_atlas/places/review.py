@@ -87,6 +87,11 @@ def pin_version(path: Path, name: str) -> str:
     return _pin_token(_pinned(_read_overrides(Path(path)), name))
 
 
+def pinned_row(path: Path, name: str) -> dict[str, str] | None:
+    """``name``'s pin as its override row, or None: what a page says someone pinned."""
+    return _pinned(_read_overrides(Path(path)), name)
+
+
 def pin_place(path: Path, name: str, chosen: Position, version: str | None = None) -> str:
     """Save ``chosen`` as the answer for ``name``, replacing an earlier pin of the same name.
 

@@ -143,3 +143,72 @@ def test_a_link_restores_the_timeline_mode_and_n_days_and_the_data_page_agrees(m
     assert not at.exception
     shown = next(m.value for m in at.markdown if "records**, as the filters" in m.value)
     assert shown.startswith(f"**{cumulative} of ")
+
+
+def _julfa_places_page(data_copy, tmp_path, monkeypatch):
+    """The Places page offering Julfa's candidates (Julfa is in Azerbaijan and in Iran)."""
+    from support.csvfiles import append_csv
+
+    from frontier_atlas.places.review import OVERRIDE_FIELDS
+
+    append_csv(data_copy / "events.csv", id="julfa-test", name="Test event at Julfa", event_type="test",
+               start="2025-01-01", places="Julfa", source_ids="tehrantimes-2025-05-18")
+    overrides = data_copy / "place_overrides.csv"
+    overrides.write_text(",".join(OVERRIDE_FIELDS) + "\n", encoding="utf-8")
+    monkeypatch.setenv("FRONTIER_ATLAS_DATA", str(data_copy))
+    monkeypatch.setenv("FRONTIER_ATLAS_OVERRIDES", str(overrides))
+    monkeypatch.setenv("FRONTIER_ATLAS_USER_DIR", str(tmp_path / "user"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/places.py").run()
+    assert any(r.key.startswith("choice-Julfa") for r in at.radio)
+    return at, overrides
+
+
+def _julfa_pins(overrides) -> list[str]:
+    import csv
+
+    with overrides.open(encoding="utf-8") as f:
+        return [f"{r['country']} {r['lat']} {r['lon']}" for r in csv.DictReader(f) if r["name"] == "Julfa"]
+
+
+def _other_candidate(data_copy):
+    from frontier_atlas.data.curated import load_dataset
+    from frontier_atlas.geocode.chain import GeocoderChain
+
+    ds = load_dataset(data_copy)
+    return GeocoderChain(ds.places, ds.overrides).locate("Julfa", None).candidates[0]
+
+
+def test_a_pin_made_in_another_session_is_said_and_not_overwritten(data_copy, tmp_path, monkeypatch):
+    from frontier_atlas.places.review import pin_place
+
+    at, overrides = _julfa_places_page(data_copy, tmp_path, monkeypatch)
+    pin_place(overrides, "Julfa", _other_candidate(data_copy))  # another session, meanwhile
+    theirs = _julfa_pins(overrides)
+    at.button(key=next(b.key for b in at.button if b.key.startswith("pin-Julfa"))).click().run()
+    assert not at.exception
+    assert _julfa_pins(overrides) == theirs
+    assert any("Julfa was pinned meanwhile in another session" in i.value.replace("\\", "") for i in at.info)
+
+
+def test_pins_pressed_in_the_same_moment_show_the_other_and_the_user_chooses(data_copy, tmp_path, monkeypatch):
+    import frontier_atlas.places.review as review
+
+    at, overrides = _julfa_places_page(data_copy, tmp_path, monkeypatch)
+    other, real = _other_candidate(data_copy), review.pin_place
+    raced = []
+
+    def pin_after_the_other(path, name, chosen, version=None):
+        if not raced:  # the other session's pin lands between this page's run and its write
+            raced.append(real(path, name, other))
+        return real(path, name, chosen, version=version)
+
+    monkeypatch.setattr(review, "pin_place", pin_after_the_other)
+    at.button(key=next(b.key for b in at.button if b.key.startswith("pin-Julfa"))).click().run()
+    assert not at.exception
+    theirs = _julfa_pins(overrides)
+    assert len(theirs) == 1
+    assert any("Someone else pinned Julfa meanwhile" in w.value.replace("\\", "") for w in at.warning)
+    at.button(key=next(b.key for b in at.button if b.key.startswith("pin-anyway-Julfa"))).click().run()
+    assert not at.exception
+    assert len(_julfa_pins(overrides)) == 1 and _julfa_pins(overrides) != theirs  # the user's own choice
