@@ -205,35 +205,40 @@ def _csv_chunks(stream: BinaryIO, encoding: str, mapping: ColumnMapping,
     wanted = set(mapping.columns.values())
     bad: list[Issue] = []
 
-    def gen() -> Iterator[pd.DataFrame]:
+    def read(step):
+        """One step of the reader, its broken-line warnings taken as issues (caught per step,
+        so no warning filter is left in place while the caller works between chunks)."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            # all columns are read, so a line with too many fields is caught, then only ours kept
-            reader = pd.read_csv(stream, dtype=str, keep_default_na=False, encoding=encoding,
-                                 encoding_errors="replace", on_bad_lines="warn", chunksize=CHUNK_ROWS)
-            done = 0
-            for chunk in reader:
-                chunk = chunk[[c for c in chunk.columns if c in wanted]]
-                yield chunk, done
-                done += len(chunk)
-            for w in caught:
-                text = str(w.message).strip()
-                if text.startswith("Skipping line"):
-                    for line in text.splitlines():
-                        num, _, why = line.removeprefix("Skipping line ").partition(":")
-                        if num.strip().isdigit():
-                            bad.append(Issue(name, int(num), None, f"broken CSV line:{why}"))
+            out = step()
+        for w in caught:
+            text = str(w.message).strip()
+            if text.startswith("Skipping line"):
+                for line in text.splitlines():
+                    num, _, why = line.removeprefix("Skipping line ").partition(":")
+                    if num.strip().isdigit():
+                        bad.append(Issue(name, int(num), None, f"broken CSV line:{why}"))
+        return out
 
-    # number rows once the broken lines are known: good row i sits after the bad ones before it
-    pending = list(gen())
-    bad_rows = np.sort(np.array([b.row for b in bad], dtype=np.int64)) - 2  # 0-based data rows
-    shifted = bad_rows - np.arange(len(bad_rows))
-    out = []
-    for chunk, done in pending:
-        good = np.arange(done, done + len(chunk))
-        chunk.index = good + np.searchsorted(shifted, good, side="right") + 2
-        out.append(chunk)
-    return iter(out), bad
+    def gen() -> Iterator[pd.DataFrame]:
+        # one chunk at a time, so a large file's raw cells are never all held at once: a chunk's
+        # broken lines are warned while it is read, and later ones cannot move its rows.
+        # all columns are read, so a line with too many fields is caught, then only ours kept
+        reader = read(lambda: pd.read_csv(stream, dtype=str, keep_default_na=False, encoding=encoding,
+                                          encoding_errors="replace", on_bad_lines="warn", chunksize=CHUNK_ROWS))
+        done = 0
+        with reader:
+            while (chunk := read(lambda: next(reader, None))) is not None:
+                chunk = chunk[[c for c in chunk.columns if c in wanted]]
+                # good row i sits after the bad lines before it
+                bad_rows = np.sort(np.array([b.row for b in bad], dtype=np.int64)) - 2  # 0-based data rows
+                shifted = bad_rows - np.arange(len(bad_rows))
+                good = np.arange(done, done + len(chunk))
+                done += len(chunk)
+                chunk.index = good + np.searchsorted(shifted, good, side="right") + 2
+                yield chunk
+
+    return gen(), bad
 
 
 def _features(data: bytes) -> list:
