@@ -1,17 +1,6 @@
 """Faults, fuzzing and hostile markup (the tests of it that drive Chromium are marked
 ``browser`` too, by the root conftest). Every test in this folder is marked ``robustness``."""
 
-from __future__ import annotations
+from support.markers import mark_folder
 
-from pathlib import Path
-
-import pytest
-
-HERE = Path(__file__).resolve().parent
-
-
-def pytest_collection_modifyitems(items):
-    # a conftest's collection hook sees the whole session's items: mark only this folder's
-    for item in items:
-        if HERE in item.path.parents:
-            item.add_marker(pytest.mark.robustness)
+pytest_collection_modifyitems = mark_folder(__file__, "robustness")

@@ -12,8 +12,6 @@ import json
 import os
 import re
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +19,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from support.appserver import StreamlitServer
 from support.paths import ROOT, SEED
 
 SECRET = "squirrel-7731"  # in the failing script's message: must not reach the visitor
@@ -43,43 +42,14 @@ def handshake(port: int, host: str, origin: str) -> str:
         return s.recv(4096).split(b"\r\n", 1)[0].decode()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class PlainServer:
+class PlainServer(StreamlitServer):
     """``streamlit run`` with no address flag: what ``make run`` starts, config file and all."""
 
     def __init__(self, script: Path, tmp: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, FRONTIER_ATLAS_DATA=str(SEED), FRONTIER_ATLAS_USER_DIR=str(tmp / "user"))
         env = {k: v for k, v in env.items() if not k.startswith("STREAMLIT_SERVER_ADDRESS")}
-        self.log_path = tmp / f"streamlit-{self.port}.log"
-        self.log = self.log_path.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            assert self.proc.poll() is None, self.log_path.read_text()
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("streamlit did not start within 60 s")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+        log = tmp / f"streamlit-{uuid.uuid4().hex[:8]}.log"
+        super().__init__(script, env, log, host="127.0.0.1")
 
 
 @pytest.fixture

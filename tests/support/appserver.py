@@ -13,28 +13,30 @@ from pathlib import Path
 from support.paths import ROOT
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-class AppServer:
-    def __init__(self, data_dir: Path, user_dir: Path):
-        self.port = _free_port()
-        self.url = f"http://localhost:{self.port}"
-        env = dict(os.environ, FRONTIER_ATLAS_DATA=str(data_dir), FRONTIER_ATLAS_USER_DIR=str(user_dir))
-        self.log = (user_dir / "streamlit.log").open("w")
+class StreamlitServer:
+    """``streamlit run script`` on a free port, waited for until healthy; ``stop`` ends it."""
+
+    def __init__(self, script: str | Path, env: dict[str, str], log_path: Path, *args: str,
+                 host: str = "localhost") -> None:
+        self.port = free_port()
+        self.url = f"http://{host}:{self.port}"
+        self.log_path = log_path
+        self.log = log_path.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "serve.py",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--server.fileWatcherType", "none"],
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port), *args,
+             "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}")
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}: {log_path.read_text()[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
                     if r.status == 200:
@@ -50,3 +52,12 @@ class AppServer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log.close()
+
+
+class AppServer(StreamlitServer):
+    """The app as ``make run`` serves it (``serve.py``), on these data and user folders."""
+
+    def __init__(self, data_dir: Path, user_dir: Path):
+        env = dict(os.environ, FRONTIER_ATLAS_DATA=str(data_dir), FRONTIER_ATLAS_USER_DIR=str(user_dir))
+        super().__init__("serve.py", env, user_dir / "streamlit.log",
+                         "--server.address", "127.0.0.1", "--server.headless", "true")

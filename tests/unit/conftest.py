@@ -1,17 +1,6 @@
 """Unit tests: the package's modules on their own, without the app's server or a browser.
 Every test in this folder is marked ``unit``."""
 
-from __future__ import annotations
+from support.markers import mark_folder
 
-from pathlib import Path
-
-import pytest
-
-HERE = Path(__file__).resolve().parent
-
-
-def pytest_collection_modifyitems(items):
-    # a conftest's collection hook sees the whole session's items: mark only this folder's
-    for item in items:
-        if HERE in item.path.parents:
-            item.add_marker(pytest.mark.unit)
+pytest_collection_modifyitems = mark_folder(__file__, "unit")
