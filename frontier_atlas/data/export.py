@@ -17,13 +17,13 @@ from datetime import date
 
 from pydantic import ValidationError
 
-from frontier_atlas.data.csvsafe import spreadsheet_safe, unguard, write_csv
+from frontier_atlas.data.csvsafe import unguard, write_csv
 from frontier_atlas.domain.geometry import polygons
 from frontier_atlas.domain.position import Located
 from frontier_atlas.domain.records import RECORD_MODELS, Dataset, Record
 
 POSITION_FIELDS = ["position_lat", "position_lon", "position_precision", "position_how_found"]
-__all__ = ["spreadsheet_safe", "to_csv", "to_geojson", "to_kml", "records_from_csv", "records_from_geojson"]
+__all__ = ["to_csv", "to_geojson", "to_kml", "records_from_csv", "records_from_geojson"]
 
 
 def _field_names(records: list[Record]) -> list[str]:

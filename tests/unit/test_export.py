@@ -11,11 +11,11 @@ import pytest
 from support.csvfiles import edit_csv
 from support.paths import DATA, SEED
 
+from frontier_atlas.data.csvsafe import spreadsheet_safe
 from frontier_atlas.data.curated import load_dataset
 from frontier_atlas.data.export import (
     records_from_csv,
     records_from_geojson,
-    spreadsheet_safe,
     to_csv,
     to_geojson,
     to_kml,
