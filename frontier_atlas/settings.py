@@ -54,6 +54,10 @@ class Settings:
                                     "5")
     base: str = _setting("FRONTIER_ATLAS_BASE_LAYER", "the map's starting base layer: offline or outlines",
                          "offline")
+    job_seconds: str = _setting("FRONTIER_ATLAS_JOB_SECONDS", "time limit on one background job (a long "
+                                "article's extraction, an import), in seconds", "600")
+    job_memory: str = _setting("FRONTIER_ATLAS_JOB_MEMORY_MB", "memory one background job may add, in MB",
+                               "2048")
     basemap_sources: str = _setting("FRONTIER_ATLAS_BASEMAP_SOURCES", "where `make basemap` keeps the "
                                     "unpacked packages it builds from")
 
@@ -103,6 +107,17 @@ class Settings:
         """Where and how to ask Nominatim (geopy's public default unless set)."""
         return {"domain": self.nominatim_domain or None, "scheme": self.nominatim_scheme or None,
                 "user_agent": self.user_agent, "timeout": float(self.geocode_timeout)}
+
+    @property
+    def job_limits(self) -> tuple[float, int]:
+        """(seconds, MB) for one background job; a value that is not a positive number is the default."""
+        def positive(raw: str, default: float) -> float:
+            try:
+                value = float(raw)
+            except ValueError:
+                return default
+            return value if value > 0 and value == value and value != float("inf") else default
+        return positive(self.job_seconds, 600.0), int(positive(self.job_memory, 2048.0))
 
     @property
     def base_layer(self) -> str:

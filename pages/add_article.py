@@ -9,6 +9,7 @@ import streamlit as st
 from pydantic import ValidationError
 from streamlit_folium import st_folium
 
+from frontier_atlas.app import background
 from frontier_atlas.app import state as keys
 from frontier_atlas.app.loading import Atlas, load_atlas, reload_atlas
 from frontier_atlas.app.page import prepare_page
@@ -18,6 +19,8 @@ from frontier_atlas.domain.records import KIND_LABELS
 from frontier_atlas.ingest.confirm import SourceInput, confirm
 from frontier_atlas.ingest.drafts import Extraction, extract
 from frontier_atlas.ingest.reading import MAX_BYTES, TextLimitError, UploadError, read_upload
+from frontier_atlas.jobs.tasks import INLINE_CHARS, extract_article
+from frontier_atlas.jobs.worker import CANCELLED, DONE
 from frontier_atlas.map.canvas import build_places_map
 from frontier_atlas.places.review import position_row
 from frontier_atlas.present.article import marked_article
@@ -231,6 +234,9 @@ def review_drafts(result: Extraction) -> tuple[dict[int, bool], dict[int, dict]]
     return keep, edited
 
 
+MAX_DOUBTS = 20  # places with runners-up named one by one (each name once)
+
+
 def found_places(result: Extraction, outlines_only: bool) -> None:
     """Where the places were found, on a small map, and which had close runners-up."""
     places = pd.DataFrame([position_row(p.name, None, p.position) for p in result.places
@@ -241,13 +247,14 @@ def found_places(result: Extraction, outlines_only: bool) -> None:
     st.markdown("**Where the places were found** (check the candidates before saving)")
     st_folium(build_places_map(places, height=320, outlines_only=outlines_only), key="article-map", height=320,
               use_container_width=True, returned_objects=[])
-    for p in result.places:
-        if p.position is not None and p.position.candidates:
-            others = "; ".join(f"{c.matched} ({c.country or '?'}) {c.lat:.3f}, {c.lon:.3f}"
-                               for c in p.position.candidates)
-            st.warning(md_text(f"{p.name}: took {p.position.matched} ({p.position.country}), "
-                               f"confidence {p.position.confidence:.2f}; other candidates: {others}. "
-                               "Edit the draft's places (for example Julfa|AZE) or pin one on the Places page."))
+    doubtful = list({p.name: p for p in result.places if p.position is not None and p.position.candidates}.values())
+    for p in doubtful[:MAX_DOUBTS]:
+        others = "; ".join(f"{c.matched} ({c.country or '?'}) {c.lat:.3f}, {c.lon:.3f}" for c in p.position.candidates)
+        st.warning(md_text(f"{p.name}: took {p.position.matched} ({p.position.country}), "
+                           f"confidence {p.position.confidence:.2f}; other candidates: {others}. "
+                           "Edit the draft's places (for example Julfa|AZE) or pin one on the Places page."))
+    if len(doubtful) > MAX_DOUBTS:
+        st.caption(f"{len(doubtful) - MAX_DOUBTS:,} more place names had close runners-up.")
 
 
 def save(atlas: Atlas, result: Extraction, keep: dict, edited: dict, given: SourceInput) -> None:
@@ -275,12 +282,24 @@ def article_page() -> None:
                "the curated data and marked as user-added.")
     text, given = article_input()
     if st.button("Find places, dates and records", type="primary", key="extract", disabled=not text.strip()):
-        try:
-            keys.EXTRACTION.set(state, extract(text, given.published, atlas.geocoder))
-        except TextLimitError as exc:  # too big to read without holding the server for everyone
-            st.error(md_text(str(exc)))
-            keys.EXTRACTION.pop(state)
+        keys.EXTRACTION.pop(state)
         keys.SAVED.pop(state)
+        if len(text) <= INLINE_CHARS:
+            try:
+                keys.EXTRACTION.set(state, extract(text, given.published, atlas.geocoder))
+            except TextLimitError as exc:  # too big to read without holding the server for everyone
+                st.error(md_text(str(exc)))
+        else:  # in a child process: other visitors' pages do not wait for it
+            background.start(keys.ARTICLE_JOB, extract_article, text, given.published, atlas.ds.places,
+                             atlas.ds.overrides, atlas.settings.geocode_cache_path,
+                             label="Reading the article", expected=(TextLimitError,))
+    ended = background.outcome(keys.ARTICLE_JOB)
+    if ended is not None and ended.state == DONE:
+        keys.EXTRACTION.set(state, ended.value)
+    elif ended is not None and ended.state == CANCELLED:
+        st.info("Cancelled: nothing was read.")
+    elif ended is not None:
+        st.error(md_text(ended.reason if ended.error else f"The article was not read: {ended.reason}."))
     result = keys.EXTRACTION.get(state)
     saved = keys.SAVED.get(state)
     if saved:

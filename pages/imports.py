@@ -13,14 +13,17 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from frontier_atlas.app import background
 from frontier_atlas.app import state as keys
 from frontier_atlas.app.loading import import_store
 from frontier_atlas.app.page import prepare_page
 from frontier_atlas.data.csvsafe import safe_file_name, unguard
 from frontier_atlas.domain.calendar import FIRST_DAY, LAST_DAY
-from frontier_atlas.events import FIELDS, ColumnMapping, UnreadableFile, guess_mapping, import_events, read_header
+from frontier_atlas.events import FIELDS, ColumnMapping, ImportStore, UnreadableFile, guess_mapping
 from frontier_atlas.events.formats import DATE_PRECISIONS, GEO_PRECISIONS
 from frontier_atlas.events.reader import MAX_COLUMNS
+from frontier_atlas.jobs.tasks import import_upload, upload_header
+from frontier_atlas.jobs.worker import CANCELLED, DONE
 from frontier_atlas.present.escaping import md_text
 
 FORMATS = {"acled": "ACLED export", "ucdp": "UCDP GED export", "custom": "other file: map its columns"}
@@ -33,26 +36,26 @@ def _short(column: str) -> str:
     return column if len(column) <= LABEL_CHARS else column[: LABEL_CHARS - 1] + "…"
 
 
-prepare_page("Import events")
-st.title("Import events")
-st.markdown(
-    "Load your own event set: an **ACLED** export, a **UCDP GED** CSV, or any **CSV or GeoJSON** of "
-    "dated, positioned events. Rows that cannot be read are listed, with file, row and reason, and can "
-    "be downloaded; the rest load. Files larger than the upload limit can be imported on the server "
-    "with `python -m frontier_atlas import FILE`. Dates must fall between "
-    f"{FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}; a file may have up to {MAX_COLUMNS} columns "
-    "(or GeoJSON property names)."
-)
-store = import_store()
+def upload_columns(upload) -> list[str] | None:
+    """The upload's columns, read once per file in a background job (a GeoJSON is read whole)."""
+    state = st.session_state
+    known = keys.UPLOAD_COLUMNS.get(state)
+    if known is None or known[0] != upload.file_id:
+        keys.UPLOAD_COLUMNS.set(state, (upload.file_id, None))
+        background.start(keys.HEADER_JOB, upload_header, upload, upload.name,
+                         label="Reading the file's columns", expected=(UnreadableFile,))
+    ended = background.outcome(keys.HEADER_JOB)
+    if ended is not None and ended.state == DONE:
+        keys.UPLOAD_COLUMNS.set(state, (upload.file_id, ended.value))
+    elif ended is not None:
+        keys.UPLOAD_COLUMNS.pop(state)  # read again on the next run
+        st.error(md_text(ended.reason if ended.error else f"The file was not read: {ended.reason}."))
+    known = keys.UPLOAD_COLUMNS.get(state)
+    return known[1] if known else None
 
-upload = st.file_uploader("Event file", type=["csv", "geojson", "json"], key="import_file")
-if upload is not None:
-    data = upload.getvalue()
-    try:
-        columns = read_header(data, upload.name)
-    except UnreadableFile as exc:
-        st.error(md_text(str(exc)))
-        st.stop()
+
+def mapping_form(upload, columns: list[str]) -> tuple[ColumnMapping, str]:
+    """The recognised format, the column pickers, and the set's name."""
     guess = guess_mapping(columns)
     st.success(md_text(f"{upload.name}: {len(columns)} columns; recognised as {FORMATS[guess.fmt]}."))
     options = [NONE, *columns]
@@ -74,44 +77,78 @@ if upload is not None:
     mapping = ColumnMapping(guess.fmt, chosen, guess.date_codes, guess.geo_codes, guess.type_codes,
                             day_first=day_first)
     name = st.text_input("Name of the set", value=Path(upload.name).stem, max_chars=80, key="import_name")
+    return mapping, name
+
+
+def import_controls(upload, mapping: ColumnMapping, name: str, store: ImportStore) -> None:
+    """The Import button; the import runs in a background job with its bar and Cancel."""
     missing = mapping.missing()
     if missing:
         st.warning("Choose a column for: " + ", ".join(FIELDS[f][0] for f in missing))
-    if st.button("Import", type="primary", disabled=bool(missing), key="do_import"):
-        with st.spinner("Reading and storing…"):
-            try:
-                info, result = import_events(data, upload.name, mapping, store, name or None)
-            except UnreadableFile as exc:
-                st.error(md_text(str(exc)))
-                st.stop()
-        keys.LAST_IMPORT.set(st.session_state, info.id)
-        st.toast(f"Imported {info.rows:,} events")
+    busy = background.running(keys.IMPORT_JOB)
+    if st.button("Import", type="primary", disabled=bool(missing) or busy, key="do_import"):
+        background.start(keys.IMPORT_JOB, import_upload, upload, upload.name, mapping, store.folder, name or None,
+                         label="Importing", expected=(UnreadableFile,))
+    ended = background.outcome(keys.IMPORT_JOB)
+    if ended is not None and ended.state == DONE:
+        keys.LAST_IMPORT.set(st.session_state, ended.value.id)
+        st.toast(f"Imported {ended.value.rows:,} events")
+    elif ended is not None and ended.state == CANCELLED:
+        st.info("Import cancelled: nothing was stored.")
+    elif ended is not None:
+        st.error(md_text(ended.reason if ended.error else f"The import did not finish: {ended.reason}."))
 
-last = keys.LAST_IMPORT.get(st.session_state)
-sets = store.sets()
-if not sets:
-    st.info("No imported sets yet.")
-for info in sets:
-    with st.container(border=True, key=f"set-box-{info.id}"):
-        st.markdown(f"#### {md_text(info.name)}" + (" · just imported" if info.id == last else ""))
-        st.caption(md_text(
-            f"{FORMATS.get(info.fmt, info.fmt)} · file {info.file} · imported "
-            f"{datetime.fromtimestamp(info.imported_at):%Y-%m-%d %H:%M} · {info.date_min} to {info.date_max}"))
-        a, b = st.columns(2)
-        a.metric("Events loaded", f"{info.rows:,}")
-        b.metric("Rows not read", f"{info.rejected:,}")
-        for note in info.notes:
-            st.warning(md_text(note))
-        issues = store.issues_csv(info.id)
-        if info.rejected or issues.count(b"\n") > 1:
-            st.download_button("Download the rows not read (CSV)", issues,
-                               file_name=safe_file_name(f"{info.name}-rows-not-read", ".csv", fallback=info.id),
-                               mime="text/csv", key=f"issues-{info.id}")
-            if info.id == last:
-                table = pd.read_csv(io.BytesIO(issues), dtype=str, keep_default_na=False, nrows=500)
-                # shown as read (the apostrophes guard spreadsheets, not this table)
-                st.dataframe(table[["file", "row", "field", "reason", "outcome"]].map(unguard), hide_index=True,
-                             width="stretch")
-        if st.button("Delete this set", key=f"delete-{info.id}", icon=":material/delete:"):
-            store.delete(info.id)
-            st.rerun()
+
+def set_list(store: ImportStore) -> None:
+    """Every stored set: what it holds, the rows it could not read, and Delete."""
+    last = keys.LAST_IMPORT.get(st.session_state)
+    sets = store.sets()
+    if not sets:
+        st.info("No imported sets yet.")
+    for info in sets:
+        with st.container(border=True, key=f"set-box-{info.id}"):
+            st.markdown(f"#### {md_text(info.name)}" + (" · just imported" if info.id == last else ""))
+            st.caption(md_text(
+                f"{FORMATS.get(info.fmt, info.fmt)} · file {info.file} · imported "
+                f"{datetime.fromtimestamp(info.imported_at):%Y-%m-%d %H:%M} · {info.date_min} to {info.date_max}"))
+            a, b = st.columns(2)
+            a.metric("Events loaded", f"{info.rows:,}")
+            b.metric("Rows not read", f"{info.rejected:,}")
+            for note in info.notes:
+                st.warning(md_text(note))
+            issues = store.issues_csv(info.id)
+            if info.rejected or issues.count(b"\n") > 1:
+                st.download_button("Download the rows not read (CSV)", issues,
+                                   file_name=safe_file_name(f"{info.name}-rows-not-read", ".csv", fallback=info.id),
+                                   mime="text/csv", key=f"issues-{info.id}")
+                if info.id == last:
+                    table = pd.read_csv(io.BytesIO(issues), dtype=str, keep_default_na=False, nrows=500)
+                    # shown as read (the apostrophes guard spreadsheets, not this table)
+                    st.dataframe(table[["file", "row", "field", "reason", "outcome"]].map(unguard), hide_index=True,
+                                 width="stretch")
+            if st.button("Delete this set", key=f"delete-{info.id}", icon=":material/delete:"):
+                store.delete(info.id)
+                st.rerun()
+
+
+def imports_page() -> None:
+    prepare_page("Import events")
+    st.title("Import events")
+    st.markdown(
+        "Load your own event set: an **ACLED** export, a **UCDP GED** CSV, or any **CSV or GeoJSON** of "
+        "dated, positioned events. Rows that cannot be read are listed, with file, row and reason, and can "
+        "be downloaded; the rest load. Files larger than the upload limit can be imported on the server "
+        "with `python -m frontier_atlas import FILE`. Dates must fall between "
+        f"{FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}; a file may have up to {MAX_COLUMNS} columns "
+        "(or GeoJSON property names)."
+    )
+    store = import_store()
+    upload = st.file_uploader("Event file", type=["csv", "geojson", "json"], key="import_file")
+    columns = upload_columns(upload) if upload is not None else None
+    if upload is not None and columns is not None:
+        mapping, name = mapping_form(upload, columns)
+        import_controls(upload, mapping, name, store)
+    set_list(store)
+
+
+imports_page()

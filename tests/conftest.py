@@ -35,12 +35,13 @@ def start_app(tmp_path: Path):
     """Start the real app on given data; stopped at the end of the test."""
     servers: list[AppServer] = []
 
-    def start(data_dir: Path = SEED, user_dir: Path | None = None) -> AppServer:
-        """``user_dir``: an existing user folder (e.g. holding a damaged store); a new one if None."""
+    def start(data_dir: Path = SEED, user_dir: Path | None = None, env: dict[str, str] | None = None) -> AppServer:
+        """``user_dir``: an existing user folder (e.g. holding a damaged store); a new one if None.
+        ``env``: more environment for the server (a setting under test)."""
         if user_dir is None:
             user_dir = tmp_path / f"user{len(servers)}"
             user_dir.mkdir()
-        server = AppServer(data_dir, user_dir)
+        server = AppServer(data_dir, user_dir, env)
         servers.append(server)
         return server
 

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from frontier_atlas.domain.link import ViewState
 from frontier_atlas.domain.viewport import Viewport, map_point, map_zoom
+from frontier_atlas.jobs.worker import Job
 
 T = TypeVar("T")
 State = MutableMapping[str, Any]
@@ -91,6 +92,11 @@ GO_TO_MAP: Key[bool] = Key("_go_map")  # a page asked for the map after a click
 EXTRACTION: Key[Any] = Key("extraction")  # the article page's drafts under review
 SAVED: Key[list[str]] = Key("saved")  # ids the article page saved last
 LAST_IMPORT: Key[str] = Key("last_import")  # the set the import page made last
+# background jobs (frontier_atlas.jobs), one of each kind per session
+ARTICLE_JOB: Key[Job] = Key("_job_article")  # reading a long article
+HEADER_JOB: Key[Job] = Key("_job_header")  # reading an upload's columns
+IMPORT_JOB: Key[Job] = Key("_job_import")  # importing an upload
+UPLOAD_COLUMNS: Key[tuple[str, list[str] | None]] = Key("_upload_columns")  # (upload's file id, its columns)
 
 
 @dataclass

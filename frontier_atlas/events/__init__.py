@@ -8,7 +8,9 @@ map filters and draws (``frontier_atlas.events.grid``, ``frontier_atlas.map.even
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from frontier_atlas.events.eventset import EventSet
 from frontier_atlas.events.formats import FIELDS, ColumnMapping, guess_mapping
@@ -19,23 +21,30 @@ __all__ = ["FIELDS", "ColumnMapping", "EventSet", "ImportResult", "ImportStore",
            "UnreadableFile", "guess_mapping", "import_events", "read_events", "read_header"]
 
 
-def _sha256(data: bytes | Path) -> str:
+def _sha256(data: bytes | BinaryIO | Path) -> str:
     if isinstance(data, bytes):
         return hashlib.sha256(data).hexdigest()
+    if isinstance(data, Path):
+        with data.open("rb") as f:
+            return _sha256(f)
     digest = hashlib.sha256()
-    with Path(data).open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+    data.seek(0)
+    for block in iter(lambda: data.read(1 << 20), b""):
+        digest.update(block)
+    data.seek(0)
     return digest.hexdigest()
 
 
 def import_events(
-    data: bytes | Path, file_name: str, mapping: ColumnMapping, store: ImportStore, set_name: str | None = None,
+    data: bytes | BinaryIO | Path, file_name: str, mapping: ColumnMapping, store: ImportStore,
+    set_name: str | None = None, progress: Callable[[float, str], None] | None = None,
 ) -> tuple[SetInfo, ImportResult]:
     """Read, check and store a file; rows that cannot be read are in the result's issues."""
     missing = mapping.missing()
     if missing:
         raise ValueError("choose a column for: " + ", ".join(missing))
-    result = read_events(data, file_name, mapping)
+    result = read_events(data, file_name, mapping, progress)
+    if progress:
+        progress(0.95, f"storing {len(result.frame):,} events")
     info = store.save(result, set_name or Path(file_name).stem, _sha256(data), mapping.columns, mapping.fmt)
     return info, result

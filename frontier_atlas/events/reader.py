@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -107,7 +108,7 @@ def read_header(data: bytes, name: str) -> list[str]:
 
 
 def _read_header(data: bytes, name: str) -> list[str]:
-    if _is_geojson(name, data[:200]):
+    if is_geojson(name, data[:200]):
         return [*_property_names(_features(data)), "latitude", "longitude"]
     enc = detect_encoding(data[:1_000_000])
     _check_csv_header(data[:MAX_HEADER_BYTES + 1], enc, name)
@@ -152,31 +153,37 @@ def _property_names(features: list) -> list[str]:
     return list(names)
 
 
-def _is_geojson(name: str, head: bytes) -> bool:
+def is_geojson(name: str, head: bytes) -> bool:
     return name.lower().endswith((".geojson", ".json")) or head.lstrip()[:1] == b"{"
 
 
-def read_events(data: bytes | BinaryIO | Path, name: str, mapping: ColumnMapping) -> ImportResult:
+def read_events(data: bytes | BinaryIO | Path, name: str, mapping: ColumnMapping,
+                progress: Callable[[float, str], None] | None = None) -> ImportResult:
     """Read a whole file. ``data`` is the file's bytes, an open binary file or a path.
+
+    ``progress`` hears the share of the file read after each chunk (a background job's bar).
 
     Raises ``UnreadableFile`` when the file as a whole cannot be read; a bad row is an issue.
     """
     try:
-        return _read_events(data, name, mapping)
+        return _read_events(data, name, mapping, progress)
     except UnreadableFile:
         raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, json.JSONDecodeError) as exc:
         raise UnreadableFile(f"{name} is not a CSV or GeoJSON we can read ({exc})") from exc
 
 
-def _read_events(data: bytes | BinaryIO | Path, name: str, mapping: ColumnMapping) -> ImportResult:
+def _read_events(data: bytes | BinaryIO | Path, name: str, mapping: ColumnMapping,
+                 progress: Callable[[float, str], None] | None) -> ImportResult:
     if isinstance(data, Path):
         with data.open("rb") as f:
-            return _read_events(f, name, mapping)
+            return _read_events(f, name, mapping, progress)
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    size = stream.seek(0, io.SEEK_END) or 1
+    stream.seek(0)
     head = stream.read(1_000_000)
     stream.seek(0)
-    if _is_geojson(name, head[:200]):
+    if is_geojson(name, head[:200]):
         chunks = [_geojson_frame(stream.read(), mapping)]
         bad_lines: list[Issue] = []
     else:
@@ -188,6 +195,8 @@ def _read_events(data: bytes | BinaryIO | Path, name: str, mapping: ColumnMappin
     for raw in chunks:
         frame, issues, rej = parse_chunk(raw, mapping, name)
         result.rows_read += len(raw)
+        if progress:
+            progress(0.9 * min(stream.tell() / size, 1.0), f"{result.rows_read:,} rows read")
         frames.append(frame)
         result.issues.extend(issues)
         rejected.append(rej)

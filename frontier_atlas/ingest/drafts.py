@@ -108,25 +108,34 @@ def _collector_paused() -> Iterator[None]:
 
 def extract(text: str, published: date, geocoder: GeocoderChain, *, max_chars: int = MAX_CHARS,
             max_paragraphs: int = MAX_PARAGRAPHS, max_paragraph_chars: int = MAX_PARAGRAPH_CHARS,
-            max_drafts: int = MAX_DRAFTS) -> Extraction:
+            max_drafts: int = MAX_DRAFTS, progress: Callable[[float, str], None] | None = None) -> Extraction:
     """Places, dates, parties and draft records of a report; ``TextLimitError`` past a limit.
 
-    The limits are keywords so a benchmark can lift them to measure the cost itself."""
+    The limits are keywords so a benchmark can lift them to measure the cost itself;
+    ``progress`` hears each step begin (a background job's bar)."""
     if len(text) > max_chars:  # before even splitting it into paragraphs
         raise TextLimitError("MAX_CHARS", len(text), max_chars, "characters")
     with _collector_paused():
         paragraphs = paragraph_spans(text)
         check_text(text, paragraphs, max_chars, max_paragraphs, max_paragraph_chars)
-        return _extract(text, published, geocoder, paragraphs, max_drafts)
+        return _extract(text, published, geocoder, paragraphs, max_drafts, progress or _quiet)
+
+
+def _quiet(fraction: float, message: str) -> None:
+    pass
 
 
 def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: list[tuple[int, int]],
-             max_drafts: int) -> Extraction:
+             max_drafts: int, progress: Callable[[float, str], None]) -> Extraction:
     index = Spans(paragraphs)
+    progress(0.05, "finding countries")
     countries = find_countries(text, paragraphs)
+    progress(0.15, "finding places")
     places = find_places(text, geocoder, spans=paragraphs, countries=countries)
+    progress(0.6, "finding dates")
     dates = find_dates(text, published, paragraphs)
     forces = find_forces(text)
+    progress(0.85, "drafting records")
     drafts: list[Draft] = []
 
     def add(d: Draft) -> None:

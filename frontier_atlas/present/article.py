@@ -3,24 +3,41 @@
 from __future__ import annotations
 
 import html
+from bisect import bisect_right
 
 from frontier_atlas.ingest.drafts import Extraction
+
+# The review shows this much of a text marked: a 2 MB report marked whole was over 6 MB of
+# HTML for the browser, and the drafts cite their own passages anyway.
+PREVIEW_CHARS = 100_000
 
 COLOURS = {"place": "#cfe8ff", "date": "#ffe7b3", "party": "#e3d7f5"}
 
 
-def marked_article(result: Extraction) -> str:
-    """The text with places, dates and parties marked; every piece of it escaped.
-    A country inside a place's name ("Iran" of "Iran–Azerbaijan border") is not marked twice."""
-    marks = [(p.span, "place") for p in result.places] + [(d.span, "date") for d in result.dates]
-    marks += [(c.span, "party") for c in result.countries
-              if not any(p.span[0] <= c.span[0] < p.span[1] for p in result.places)]
+def marked_article(result: Extraction, limit: int = PREVIEW_CHARS) -> str:
+    """The text (its first ``limit`` characters) with places, dates and parties marked; every
+    piece of it escaped. A country inside a place's name ("Iran" of "Iran–Azerbaijan border")
+    is not marked twice."""
+    text = result.text[:limit]
+    places = sorted(p.span for p in result.places if p.span[0] < limit)
+    starts = [a for a, _ in places]
+
+    def in_a_place(pos: int) -> bool:  # places do not overlap: the one starting last before pos
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < places[i][1]
+
+    marks = [(span, "place") for span in places] + [(d.span, "date") for d in result.dates if d.span[0] < limit]
+    marks += [(c.span, "party") for c in result.countries if c.span[0] < limit and not in_a_place(c.span[0])]
     out, pos = [], 0
     for (a, b), what in sorted(marks):
-        if a < pos:
+        if a < pos or b > limit:
             continue
-        out.append(html.escape(result.text[pos:a]))
-        out.append(f'<mark style="background:{COLOURS[what]}" title="{what}">{html.escape(result.text[a:b])}</mark>')
+        out.append(html.escape(text[pos:a]))
+        out.append(f'<mark style="background:{COLOURS[what]}" title="{what}">{html.escape(text[a:b])}</mark>')
         pos = b
-    out.append(html.escape(result.text[pos:]))
-    return '<div class="fa-article" style="white-space:pre-wrap;line-height:1.5">' + "".join(out) + "</div>"
+    out.append(html.escape(text[pos:]))
+    more = len(result.text) - len(text)
+    tail = (f'<p class="fa-article-more"><em>The first {limit:,} characters are shown; {more:,} more were '
+            "read. Each draft shows the passage it came from.</em></p>") if more > 0 else ""
+    return ('<div class="fa-article" style="white-space:pre-wrap;line-height:1.5">' + "".join(out) + "</div>"
+            + tail)

@@ -45,6 +45,16 @@ class StreamlitServer:
                 time.sleep(0.3)
         raise RuntimeError("streamlit did not start within 60 s")
 
+    def children(self) -> list[int]:
+        """The server's child processes now (background jobs), from /proc."""
+        found = []
+        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
+            try:
+                found += [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                continue
+        return found
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -57,7 +67,8 @@ class StreamlitServer:
 class AppServer(StreamlitServer):
     """The app as ``make run`` serves it (``serve.py``), on these data and user folders."""
 
-    def __init__(self, data_dir: Path, user_dir: Path):
-        env = dict(os.environ, FRONTIER_ATLAS_DATA=str(data_dir), FRONTIER_ATLAS_USER_DIR=str(user_dir))
+    def __init__(self, data_dir: Path, user_dir: Path, more_env: dict[str, str] | None = None):
+        env = dict(os.environ, FRONTIER_ATLAS_DATA=str(data_dir), FRONTIER_ATLAS_USER_DIR=str(user_dir),
+                   **(more_env or {}))
         super().__init__("serve.py", env, user_dir / "streamlit.log",
                          "--server.address", "127.0.0.1", "--server.headless", "true")

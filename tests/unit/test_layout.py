@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "frontier_atlas"
 UI_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((PACKAGE / "app").glob("*.py"))]
 # each layer may import the ones before it (and itself), never one after it
-LAYERS = ["settings", "domain", "data", "geocode", "places", "events", "ingest", "present", "map", "basemap", "app"]
+LAYERS = ["settings", "domain", "data", "geocode", "places", "events", "ingest", "present", "map", "basemap",
+          "jobs", "app"]
 
 
 def _module(path: Path) -> str:

@@ -53,3 +53,12 @@ def test_pages_take_settings_from_the_loaded_atlas_not_the_environment():
     for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
         text = path.read_text(encoding="utf-8")
         assert "settings()" not in text and "frontier_atlas.settings" not in text, path
+
+
+def test_job_limits_are_positive_numbers_or_the_defaults():
+    assert Settings.from_environment({}).job_limits == (600.0, 2048)
+    given = {"FRONTIER_ATLAS_JOB_SECONDS": "30", "FRONTIER_ATLAS_JOB_MEMORY_MB": "512"}
+    assert Settings.from_environment(given).job_limits == (30.0, 512)
+    for bad in ("0", "-5", "nan", "inf", "lots"):
+        bad_env = {"FRONTIER_ATLAS_JOB_SECONDS": bad, "FRONTIER_ATLAS_JOB_MEMORY_MB": bad}
+        assert Settings.from_environment(bad_env).job_limits == (600.0, 2048)

@@ -1,0 +1,49 @@
+"""What the background jobs run: each task takes plain data and a ``progress`` callback.
+
+A task runs in a forked child (``worker``), so its arguments are the parent's objects
+as they were at the fork (an uploaded file is read where it lies), and whatever it
+builds is freed when the child ends. Nothing here may use a connection the server
+opened: the geocoder's cache is opened again in the child.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from frontier_atlas.domain.records import Place
+from frontier_atlas.events import ColumnMapping, ImportStore, SetInfo, import_events, read_header
+from frontier_atlas.events.reader import is_geojson
+from frontier_atlas.geocode.factory import build_geocoder
+from frontier_atlas.ingest.drafts import Extraction, extract
+from frontier_atlas.jobs.worker import Progress
+
+# Texts up to this size are read on the page's own thread: about 20 ms of work, less
+# than starting a job and polling it would cost the user.
+INLINE_CHARS = 20_000
+HEAD_BYTES = 1_000_001  # what a CSV's header is read from (the reader looks at 1 MB)
+
+
+def extract_article(text: str, published: date, places: list[Place], overrides: list[Place],
+                    cache_path: Path, *, progress: Progress) -> Extraction:
+    geocoder = build_geocoder(places, overrides, cache_path=cache_path)
+    return extract(text, published, geocoder, progress=progress)
+
+
+def upload_header(source: BinaryIO, name: str, *, progress: Progress) -> list[str]:
+    """A CSV's columns from its head; a GeoJSON's property names from all of it."""
+    source.seek(0)
+    head = source.read(HEAD_BYTES)
+    if is_geojson(name, head[:200]):
+        progress(0.1, "reading the GeoJSON's features")
+        source.seek(0)
+        head = source.read()
+    source.seek(0)
+    return read_header(head, name)
+
+
+def import_upload(source: BinaryIO, name: str, mapping: ColumnMapping, imports_dir: Path,
+                  set_name: str | None, *, progress: Progress) -> SetInfo:
+    info, _ = import_events(source, name, mapping, ImportStore(imports_dir), set_name, progress)
+    return info

@@ -1,0 +1,129 @@
+"""Background jobs (issue 15): a task runs in a child process with limits, progress and cancel."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+
+import pytest
+
+from frontier_atlas.jobs.worker import CANCELLED, DONE, FAILED, RUNNING, Job, JobStatus, Limits
+
+ROOMY = Limits(seconds=30, memory_mb=512)
+
+
+def _wait(job: Job, timeout: float = 30) -> JobStatus:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        status = job.poll()
+        if status.finished:
+            return status
+        time.sleep(0.02)
+    raise AssertionError(f"{job.label} still running after {timeout} s")
+
+
+def _counts(n: int, *, progress) -> list[int]:
+    for i in range(n):
+        progress(i / n, f"step {i}")
+    return [os.getpid(), n]
+
+
+def test_a_task_runs_in_another_process_and_gives_its_value():
+    job = Job(_counts, (3,), ROOMY, "count")
+    status = _wait(job)
+    assert status.state == DONE and status.fraction == 1.0
+    pid, n = status.value
+    assert n == 3 and pid != os.getpid() and pid == job.pid
+
+
+def _reports_then_waits(*, progress) -> None:
+    progress(0.25, "a quarter")
+    time.sleep(30)
+
+
+def test_progress_is_seen_while_it_runs_and_cancel_stops_it():
+    job = Job(_reports_then_waits, (), ROOMY, "slow")
+    end = time.monotonic() + 10
+    while job.poll().message != "a quarter" and time.monotonic() < end:
+        time.sleep(0.02)
+    status = job.poll()
+    assert (status.state, status.fraction, status.message) == (RUNNING, 0.25, "a quarter")
+    job.cancel()
+    assert job.poll().state == CANCELLED
+    with pytest.raises(ProcessLookupError):
+        os.kill(job.pid, 0)  # gone, and reaped
+
+
+class Refused(ValueError):
+    pass
+
+
+def _refuses(*, progress) -> None:
+    raise Refused("this file has 9,000 columns; the limit is 500")
+
+
+def _breaks(*, progress) -> None:
+    raise KeyError("/srv/secret/path")
+
+
+def test_an_expected_error_comes_back_as_itself_and_another_as_a_plain_message():
+    status = _wait(Job(_refuses, (), ROOMY, "refuses", expected=(Refused,)))
+    assert status.state == FAILED and isinstance(status.error, Refused)
+    assert status.reason == "this file has 9,000 columns; the limit is 500"
+    status = _wait(Job(_breaks, (), ROOMY, "breaks", expected=(Refused,)))
+    assert status.state == FAILED and status.error is None
+    assert "internal error" in status.reason and "/srv" not in status.reason
+
+
+def _spins(*, progress) -> None:
+    while True:
+        pass
+
+
+def test_the_time_limit_ends_a_job_that_never_returns():
+    t0 = time.monotonic()
+    status = _wait(Job(_spins, (), Limits(seconds=0.5, memory_mb=512), "spins"), timeout=10)
+    assert status.state == FAILED and "longer than the limit of 0.5 seconds" in status.reason
+    assert time.monotonic() - t0 < 5
+
+
+def _hoards(*, progress) -> int:
+    kept = []
+    for _ in range(100):
+        kept.append(bytearray(50 * 1024 * 1024))  # 5 GB in all, if it were let
+    return len(kept)
+
+
+def test_the_memory_limit_ends_a_job_that_grows_past_it():
+    status = _wait(Job(_hoards, (), Limits(seconds=30, memory_mb=300), "hoards"))
+    assert status.state == FAILED and "more than the limit of 300 MB" in status.reason
+
+
+def _sockets_open(*, progress) -> int:
+    count = 0
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            count += os.readlink(f"/proc/self/fd/{name}").startswith("socket:")
+        except OSError:
+            pass
+    return count
+
+
+def test_the_child_holds_none_of_the_servers_sockets():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    try:
+        assert _wait(Job(_sockets_open, (), ROOMY, "sockets")).value == 0
+    finally:
+        listener.close()
+
+
+def _exits(*, progress) -> None:
+    os._exit(3)
+
+
+def test_a_child_that_dies_without_a_word_is_reported():
+    status = _wait(Job(_exits, (), ROOMY, "exits"))
+    assert status.state == FAILED and "exit code 3" in status.reason
