@@ -440,18 +440,41 @@ def _vm(pid: int, field: str) -> float:
     return int(re.search(rf"{field}:\s+(\d+) kB", status).group(1)) / 1024
 
 
+def _private_mb(pid: int) -> float:
+    """Memory a process holds of its own (Private_Clean + Private_Dirty, MB): a forked job's
+    pages still shared with the server are counted once, in the server's RSS."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0.0  # ended meanwhile
+    return sum(int(m) for m in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+) kB", text, re.M)) / 1024
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
 class _MemorySampler:
-    """The server's RSS every 50 ms on a thread, so a short peak between two page polls is seen."""
+    """Every 50 ms on a thread, so a short peak between two page polls is seen: the server's
+    RSS plus what its background jobs (child processes) hold of their own."""
 
     def __init__(self, pid: int) -> None:
         import threading
 
-        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
+        self.pid, self.peak, self.peak_children, self._stop = pid, 0.0, 0.0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, rss_mb(self.pid))
+            children = sum(_private_mb(c) for c in _children(self.pid))
+            self.peak_children = max(self.peak_children, children)
+            self.peak = max(self.peak, rss_mb(self.pid) + children)
             self._stop.wait(0.05)
 
     def __enter__(self) -> _MemorySampler:
@@ -461,6 +484,13 @@ class _MemorySampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def _heavy_text(chars: int) -> str:
+    """The costliest shape per character that the page accepts whole: place names, dates and
+    countries in paragraphs of about 90,000 characters (under MAX_PARAGRAPH_CHARS)."""
+    paragraph = ARTICLE_SHAPES["place names, dates, countries"] * 1_400 + "\n\n"
+    return (paragraph * (chars // len(paragraph) + 1))[:chars]
 
 
 def _realistic_text(chars: int) -> str:
@@ -508,11 +538,21 @@ class _Visits:
         return took
 
     def article_ready(self, text: str):
-        """The article page of a fresh session with ``text`` pasted, not yet extracted."""
+        """The article page of a fresh session with ``text`` pasted (uploaded as a .txt past
+        300,000 characters, which the browser would take minutes to type), not yet extracted."""
         pg = self.new_page()
         pg.goto(self.url + "/add_article")
-        pg.get_by_label("…or paste its text").fill(text)
-        pg.get_by_label("Publisher").click()  # the text area sends its value on blur
+        if len(text) > 300_000:
+            with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
+                f.write(text)
+            pg.locator("input[type=file]").set_input_files(f.name)
+            Path(f.name).unlink()
+            button = pg.get_by_role("button", name="Find places, dates and records")
+            while not button.is_enabled():
+                pg.wait_for_timeout(50)
+        else:
+            pg.get_by_label("…or paste its text").fill(text)
+            pg.get_by_label("Publisher").click()  # the text area sends its value on blur
         pg.wait_for_timeout(500)
         return pg
 
@@ -584,7 +624,9 @@ def bystander(argv: list[str]) -> None:
     ap.add_argument("--rows", type=int, default=700_000, help="rows of the synthetic ACLED file (~190 B each)")
     ap.add_argument("--loads", type=int, default=5, help="map loads per condition")
     args = ap.parse_args(argv)
-    big, tiny = _realistic_text(MAX_CHARS), _realistic_text(2_376)
+    # the largest text the page accepts (MAX_CHARS) in its costliest shape, the most drafts it
+    # shows (379, near MAX_DRAFTS: the three test reports to 300,000 characters), and a peer
+    big, many, tiny = _heavy_text(MAX_CHARS - 1), _realistic_text(300_000), _realistic_text(2_376)
     run_t0 = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         csv = write_acled_csv(Path(tmp) / "acled-large.csv", args.rows)
@@ -605,6 +647,8 @@ def bystander(argv: list[str]) -> None:
                 tiny_runs = [_extract_with_bystander(visits, tiny, with_map=False) for _ in range(3)]
                 big_alone = [_extract_with_bystander(visits, big, with_map=False) for _ in range(3)]
                 big_with = [_extract_with_bystander(visits, big, with_map=True) for _ in range(args.loads)]
+                many_alone = [_extract_with_bystander(visits, many, with_map=False) for _ in range(3)]
+                many_with = [_extract_with_bystander(visits, many, with_map=True) for _ in range(args.loads)]
 
                 # the import: upload through the page, then click Import, the map opened meanwhile
                 imp = visits.new_page()
@@ -653,37 +697,43 @@ def bystander(argv: list[str]) -> None:
     idle_s = med(idle)
     tiny_s = med(r[0] for r in tiny_runs)
     big_s = med(r[0] for r in big_alone)
+    many_s = med(r[0] for r in many_alone)
     with_s = [r[1] for r in big_with]
-    extract_clicks = [r[0] for r in big_with]
+    many_with_s = [r[1] for r in many_with]
     peak = max(mem.peak, hwm)
     budget = 2 * file_mb + 200
+
+    def loads(xs: list[float]) -> str:
+        return ", ".join(f"{x:.2f}" for x in xs)
+
+    def ratio_row(what: str, xs: list[float]) -> str:
+        r = med(xs) / idle_s
+        return (f"| map load while another session {what} (median of {len(xs)}) | {med(xs):.2f} s = **{r:.2f}x** "
+                f"idle ({loads(xs)}) | ≤ 1.5x | {'yes' if r <= 1.5 else 'no'} |")
+
     rows = [
         "| measure | figure | target | met |",
         "|---|---:|---:|---|",
-        f"| map load, idle (median of {len(idle)}) | {idle_s:.2f} s ({', '.join(f'{x:.2f}' for x in idle)}) "
-        "| | |",
-        f"| map load while another session extracts {len(big):,} characters (median of {len(with_s)}) | "
-        f"{med(with_s):.2f} s = **{med(with_s) / idle_s:.2f}x** idle ({', '.join(f'{x:.2f}' for x in with_s)}) "
-        f"| ≤ 1.5x | {'yes' if med(with_s) / idle_s <= 1.5 else 'no'} |",
-        f"| map load while another session imports {file_mb:.0f} MB (median of {len(during_import)}) | "
-        f"{med(during_import):.2f} s = **{med(during_import) / idle_s:.2f}x** idle "
-        f"({', '.join(f'{x:.2f}' for x in during_import)}) | ≤ 1.5x | "
-        f"{'yes' if med(during_import) / idle_s <= 1.5 else 'no'} |",
+        f"| map load, idle (median of {len(idle)}) | {idle_s:.2f} s ({loads(idle)}) | | |",
+        ratio_row(f"extracts {len(big):,} characters (the limit, costliest shape)", with_s),
+        ratio_row(f"extracts {len(many):,} characters ({many_alone[0][2]} drafts)", many_with_s),
+        ratio_row(f"imports {file_mb:.0f} MB", during_import),
         f"| click to drafts shown, {len(tiny):,} characters (peer, median of 3) | {tiny_s:.2f} s | | |",
-        f"| click to drafts shown, {len(big):,} characters ({big_alone[0][2]} drafts, median of 3) | {big_s:.2f} s | "
-        "| |",
-        f"| extraction of the largest text (the two above, subtracted) | **{big_s - tiny_s:.2f} s** | ≤ 2 s | "
-        f"{'yes' if big_s - tiny_s <= 2 else 'no'} |",
-        f"| `extract()` alone on the largest text, in this process (no page; best of 3) | {in_process:.2f} s "
+        f"| click to drafts shown, {len(big):,} characters ({big_alone[0][2]} drafts; median of 3) | "
+        f"{big_s:.2f} s | | |",
+        f"| extraction of the largest text on the page (the two above, subtracted) | **{big_s - tiny_s:.2f} s** "
+        f"| ≤ 2 s | {'yes' if big_s - tiny_s <= 2 else 'no'} |",
+        f"| `extract()` alone on it, in this process (no page; best of 3) | {in_process:.2f} s "
         f"| ≤ 2 s | {'yes' if in_process <= 2 else 'no'} |",
-        f"| click to drafts shown, largest text, with a map loading beside it (median of {len(big_with)}) | "
-        f"{med(extract_clicks):.2f} s | | |",
+        f"| click to drafts shown, {len(many):,} characters ({many_alone[0][2]} drafts; median of 3) | "
+        f"{many_s:.2f} s | | |",
         f"| upload of the {file_mb:.0f} MB file until the page has read its header | {upload_s:.1f} s | | |",
         f"| Import click until the set is listed ({imported} events) | {import_s:.1f} s | | |",
         f"| server RSS: before the upload, after it, at the end | {start_rss:.0f} / {after_upload:.0f} / "
         f"{end_rss:.0f} MB | | |",
-        f"| server memory, peak minus start (max of VmHWM and RSS sampled every 50 ms) | "
-        f"**{peak - start_rss:.0f} MB** | ≤ 2 x {file_mb:.0f} + 200 = {budget:.0f} MB | "
+        f"| of which the import's own process held at most (private memory) | {mem.peak_children:.0f} MB | | |",
+        f"| server memory, peak minus start (the server's RSS plus its jobs' private memory, every 50 ms; "
+        f"or its VmHWM) | **{peak - start_rss:.0f} MB** | ≤ 2 x {file_mb:.0f} + 200 = {budget:.0f} MB | "
         f"{'yes' if peak - start_rss <= budget else 'no'} |",
     ]
     print(f"run took {run_s:.0f} s")

@@ -19,7 +19,16 @@ from frontier_atlas.app.loading import import_store
 from frontier_atlas.app.page import prepare_page
 from frontier_atlas.data.csvsafe import safe_file_name, unguard
 from frontier_atlas.domain.calendar import FIRST_DAY, LAST_DAY
-from frontier_atlas.events import FIELDS, ColumnMapping, ImportStore, UnreadableFile, guess_mapping
+from frontier_atlas.events import (
+    FIELDS,
+    ColumnMapping,
+    ImportStore,
+    SetChanged,
+    SetGone,
+    SetInfo,
+    UnreadableFile,
+    guess_mapping,
+)
 from frontier_atlas.events.formats import DATE_PRECISIONS, GEO_PRECISIONS
 from frontier_atlas.events.reader import MAX_COLUMNS
 from frontier_atlas.jobs.tasks import import_upload, upload_header
@@ -100,35 +109,64 @@ def import_controls(upload, mapping: ColumnMapping, name: str, store: ImportStor
 
 
 def set_list(store: ImportStore) -> None:
-    """Every stored set: what it holds, the rows it could not read, and Delete."""
-    last = keys.LAST_IMPORT.get(st.session_state)
+    """Every stored set: what it holds, the rows it could not read, Rename and Delete."""
+    state = st.session_state
+    last, seen = keys.LAST_IMPORT.get(state), keys.SETS_SEEN.get(state) or {}
     sets = store.sets()
+    gone = [name for set_id, (_, name) in seen.items() if set_id not in {s.id for s in sets}]
+    if gone:
+        st.info(md_text("Deleted in another session since this page was shown: " + ", ".join(gone) + "."))
     if not sets:
         st.info("No imported sets yet.")
     for info in sets:
         with st.container(border=True, key=f"set-box-{info.id}"):
-            st.markdown(f"#### {md_text(info.name)}" + (" · just imported" if info.id == last else ""))
-            st.caption(md_text(
-                f"{FORMATS.get(info.fmt, info.fmt)} · file {info.file} · imported "
-                f"{datetime.fromtimestamp(info.imported_at):%Y-%m-%d %H:%M} · {info.date_min} to {info.date_max}"))
-            a, b = st.columns(2)
-            a.metric("Events loaded", f"{info.rows:,}")
-            b.metric("Rows not read", f"{info.rejected:,}")
-            for note in info.notes:
-                st.warning(md_text(note))
-            issues = store.issues_csv(info.id)
-            if info.rejected or issues.count(b"\n") > 1:
-                st.download_button("Download the rows not read (CSV)", issues,
-                                   file_name=safe_file_name(f"{info.name}-rows-not-read", ".csv", fallback=info.id),
-                                   mime="text/csv", key=f"issues-{info.id}")
-                if info.id == last:
-                    table = pd.read_csv(io.BytesIO(issues), dtype=str, keep_default_na=False, nrows=500)
-                    # shown as read (the apostrophes guard spreadsheets, not this table)
-                    st.dataframe(table[["file", "row", "field", "reason", "outcome"]].map(unguard), hide_index=True,
-                                 width="stretch")
-            if st.button("Delete this set", key=f"delete-{info.id}", icon=":material/delete:"):
-                store.delete(info.id)
-                st.rerun()
+            set_box(store, info, seen.get(info.id, (info.version, info.name))[0], info.id == last)
+    keys.SETS_SEEN.set(state, {s.id: (s.version, s.name) for s in sets})
+
+
+def set_box(store: ImportStore, info: SetInfo, seen_version: int, just_imported: bool) -> None:
+    st.markdown(f"#### {md_text(info.name)}" + (" · just imported" if just_imported else ""))
+    st.caption(md_text(
+        f"{FORMATS.get(info.fmt, info.fmt)} · file {info.file} · imported "
+        f"{datetime.fromtimestamp(info.imported_at):%Y-%m-%d %H:%M} · {info.date_min} to {info.date_max}"))
+    a, b = st.columns(2)
+    a.metric("Events loaded", f"{info.rows:,}")
+    b.metric("Rows not read", f"{info.rejected:,}")
+    for note in info.notes:
+        st.warning(md_text(note))
+    issues = store.issues_csv(info.id)
+    if info.rejected or issues.count(b"\n") > 1:
+        st.download_button("Download the rows not read (CSV)", issues,
+                           file_name=safe_file_name(f"{info.name}-rows-not-read", ".csv", fallback=info.id),
+                           mime="text/csv", key=f"issues-{info.id}")
+        if just_imported:
+            table = pd.read_csv(io.BytesIO(issues), dtype=str, keep_default_na=False, nrows=500)
+            # shown as read (the apostrophes guard spreadsheets, not this table)
+            st.dataframe(table[["file", "row", "field", "reason", "outcome"]].map(unguard), hide_index=True,
+                         width="stretch")
+    rename, delete = st.columns(2)
+    with rename.popover("Rename", icon=":material/edit:"):
+        new_name = st.text_input("New name", value=info.name, max_chars=80, key=f"rename-{info.id}")
+        if st.button("Save the name", key=f"rename-save-{info.id}"):
+            _changed(lambda: store.rename(info.id, new_name.strip() or info.name, seen_version))
+    if delete.button("Delete this set", key=f"delete-{info.id}", icon=":material/delete:"):
+        _changed(lambda: store.delete(info.id, seen_version), deleted=info.id)
+
+
+def _changed(change, deleted: str | None = None) -> None:
+    """Make a checked change; what another session did meanwhile is said, and the page shows it now."""
+    try:
+        change()
+    except SetChanged as exc:
+        st.warning(md_text(f"This set was changed in another session since you saw it: it is now named "
+                           f"“{exc.now.name}”. Nothing was done; press again to go ahead with what it is now."))
+        return
+    except SetGone:
+        st.warning("This set was deleted in another session meanwhile.")
+        return
+    if deleted:  # the user's own delete is not news on the next run
+        (keys.SETS_SEEN.get(st.session_state) or {}).pop(deleted, None)
+    st.rerun()
 
 
 def imports_page() -> None:

@@ -92,6 +92,9 @@ GO_TO_MAP: Key[bool] = Key("_go_map")  # a page asked for the map after a click
 EXTRACTION: Key[Any] = Key("extraction")  # the article page's drafts under review
 SAVED: Key[list[str]] = Key("saved")  # ids the article page saved last
 LAST_IMPORT: Key[str] = Key("last_import")  # the set the import page made last
+# id -> (version, name) of each set as the import page last showed it: a rename or delete is
+# checked against what the user saw, not against what the rerun after their click reads
+SETS_SEEN: Key[dict[str, tuple[int, str]]] = Key("_sets_seen")
 # background jobs (frontier_atlas.jobs), one of each kind per session
 ARTICLE_JOB: Key[Job] = Key("_job_article")  # reading a long article
 HEADER_JOB: Key[Job] = Key("_job_header")  # reading an upload's columns

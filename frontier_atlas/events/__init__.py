@@ -15,9 +15,9 @@ from typing import BinaryIO
 from frontier_atlas.events.eventset import EventSet
 from frontier_atlas.events.formats import FIELDS, ColumnMapping, guess_mapping
 from frontier_atlas.events.reader import ImportResult, UnreadableFile, read_events, read_header
-from frontier_atlas.events.store import ImportStore, SetInfo
+from frontier_atlas.events.store import ImportStore, SetChanged, SetGone, SetInfo
 
-__all__ = ["FIELDS", "ColumnMapping", "EventSet", "ImportResult", "ImportStore", "SetInfo",
+__all__ = ["FIELDS", "ColumnMapping", "EventSet", "ImportResult", "ImportStore", "SetChanged", "SetGone", "SetInfo",
            "UnreadableFile", "guess_mapping", "import_events", "read_events", "read_header"]
 
 

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from frontier_atlas.data.csvsafe import frame_csv, write_csv
+from frontier_atlas.data.durable import atomic_write_text, exclusive_lock
 from frontier_atlas.events.eventset import EventSet
 from frontier_atlas.events.reader import ImportResult
 
@@ -44,6 +45,22 @@ class SetInfo:
     date_max: str | None = None
     notes: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # our field -> source column
+    version: int = 1  # one more on each rename; a set stored before versions is version 1
+
+
+class SetGone(KeyError):
+    """The set was deleted (by another session) before this change reached it."""
+
+    def __str__(self) -> str:
+        return f"the set {self.args[0]} was deleted meanwhile"
+
+
+class SetChanged(Exception):
+    """The set changed since the page showed it: ``now`` is what it is now, for the user to see."""
+
+    def __init__(self, now: SetInfo) -> None:
+        super().__init__(f"the set was changed meanwhile: it is now {now.name!r} (version {now.version})")
+        self.now = now
 
 
 def _slug(text: str) -> str:
@@ -129,10 +146,35 @@ class ImportStore:
             header = next(rows, None)
             return write_csv(header, rows).encode("utf-8") if header else b""
 
-    def delete(self, set_id: str) -> None:
-        folder = self.path(set_id).parent
-        aside = folder.with_name(f".del-{set_id}")
-        os.replace(folder, aside)  # gone from the list at once, then removed
+    def info(self, set_id: str) -> SetInfo:
+        """The set as stored now; ``SetGone`` if it is not there."""
+        try:
+            return SetInfo(**json.loads((self.path(set_id).parent / "meta.json").read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise SetGone(set_id) from None
+
+    def _checked(self, set_id: str, version: int | None) -> SetInfo:
+        now = self.info(set_id)
+        if version is not None and now.version != version:
+            raise SetChanged(now)
+        return now
+
+    def rename(self, set_id: str, name: str, version: int) -> SetInfo:
+        """Rename the set if it is still the ``version`` the user saw (``SetChanged``, ``SetGone`` if not)."""
+        with exclusive_lock(self.folder / ".sets"):
+            now = self._checked(set_id, version)
+            new = SetInfo(**{**asdict(now), "name": name, "version": now.version + 1})
+            atomic_write_text(self.path(set_id).parent / "meta.json", json.dumps(asdict(new), indent=1))
+        return new
+
+    def delete(self, set_id: str, version: int | None = None) -> None:
+        """Delete the set; with ``version``, only if it is still that version (``SetChanged``,
+        ``SetGone`` if not), so nobody deletes a set changed after they last saw it."""
+        with exclusive_lock(self.folder / ".sets"):
+            self._checked(set_id, version)
+            folder = self.path(set_id).parent
+            aside = folder.with_name(f".del-{set_id}")
+            os.replace(folder, aside)  # gone from the list at once, then removed
         shutil.rmtree(aside, ignore_errors=True)
 
     def events(self, set_id: str, rows: list[int]) -> pd.DataFrame:

@@ -197,3 +197,28 @@ def test_the_page_shows_the_limit_not_a_traceback(seed_env):
     assert not at.exception
     shown = [e.value.replace("\\", "") for e in at.error]  # md_text escapes the markdown in it
     assert any("MAX_PARAGRAPHS" in e and f"{MAX_PARAGRAPHS:,}" in e for e in shown), shown
+
+
+def test_the_review_marks_the_first_part_of_a_long_text_and_says_so(geo):
+    from frontier_atlas.present.article import marked_article
+
+    unit = "Iranian forces crossed at Bileh-Savar in Iran's Ardabil Province on May 18, 2025.\n\n"
+    result = extract(unit * 40, PUBLISHED, geo)
+    shown = marked_article(result, limit=len(unit) * 3)
+    # Bileh-Savar, Iran's (a country, as a place) and Ardabil Province; one date; "Iranian" a party
+    assert shown.count('title="place"') == 3 * 3 and shown.count('title="date"') == 3
+    assert shown.count('title="party"') == 3  # the country "Iran" is inside a place: not marked twice
+    assert "The first 249 characters are shown; 3,071 more were read." in shown
+    whole = marked_article(result)
+    assert "fa-article-more" not in whole and whole.count('title="place"') == 3 * 40
+
+
+def test_marking_is_not_a_scan_of_every_place_for_every_country(geo):
+    from frontier_atlas.present.article import marked_article
+
+    unit = "Tehran Iran May 18, 2025 Azerbaijan Ardabil Province on Monday "
+    result = extract(((unit * 1_400) + "\n\n") * 4, PUBLISHED, geo)
+    assert len(result.places) > 5_000 and len(result.countries) > 5_000
+    seen = line_events(lambda: marked_article(result))
+    # linear: about a few lines per find; the old any() over all places was countries x places
+    assert seen < 40 * (len(result.places) + len(result.countries) + len(result.dates))

@@ -1,0 +1,86 @@
+"""Imported sets carry a version (issue 15, row 6): a rename or delete checks the one the user saw."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from frontier_atlas.events import ImportStore, SetChanged, SetGone, guess_mapping, import_events, read_header
+
+FEW = b"event_date,latitude,longitude,event_type,location\n2024-05-18,39.4,47.4,Protests,Aslanduz\n"
+
+
+@pytest.fixture
+def store(tmp_path) -> ImportStore:
+    return ImportStore(tmp_path / "imports")
+
+
+def _stored(store: ImportStore, name: str = "drills") -> str:
+    info, _ = import_events(FEW, "few.csv", guess_mapping(read_header(FEW, "few.csv")), store, name)
+    assert info.version == 1
+    return info.id
+
+
+def test_a_rename_from_the_version_seen_lands_and_counts_one_up(store):
+    set_id = _stored(store)
+    renamed = store.rename(set_id, "Aras drills", 1)
+    assert (renamed.name, renamed.version) == ("Aras drills", 2)
+    assert [(s.name, s.version) for s in store.sets()] == [("Aras drills", 2)]
+    assert store.open(set_id).name == "Aras drills"
+
+
+def test_a_change_from_an_older_version_is_refused_with_what_it_is_now(store):
+    set_id = _stored(store)
+    store.rename(set_id, "theirs", 1)
+    with pytest.raises(SetChanged) as caught:
+        store.rename(set_id, "mine", 1)
+    assert (caught.value.now.name, caught.value.now.version) == ("theirs", 2)
+    with pytest.raises(SetChanged):
+        store.delete(set_id, 1)
+    assert [s.name for s in store.sets()] == ["theirs"]
+    store.delete(set_id, 2)  # chosen with what it is now
+    assert store.sets() == []
+
+
+def test_a_change_to_a_set_deleted_meanwhile_says_so(store):
+    set_id = _stored(store)
+    store.delete(set_id, 1)
+    with pytest.raises(SetGone):
+        store.rename(set_id, "mine", 1)
+    with pytest.raises(SetGone):
+        store.delete(set_id, 1)
+
+
+def test_a_set_stored_before_versions_is_version_one(store):
+    set_id = _stored(store)
+    meta = store.path(set_id).with_name("meta.json")
+    described = json.loads(meta.read_text())
+    del described["version"]
+    meta.write_text(json.dumps(described))
+    assert store.sets()[0].version == 1
+    assert store.rename(set_id, "renamed", 1).version == 2
+
+
+def test_two_renames_from_one_version_at_once_one_lands_the_other_is_told(store):
+    set_id = _stored(store)
+    for trial in range(20):
+        seen = store.info(set_id).version
+        start, outcomes = threading.Barrier(2), []
+
+        def rename(name: str) -> None:
+            start.wait()
+            try:
+                store.rename(set_id, name, seen)
+                outcomes.append("landed")
+            except SetChanged:
+                outcomes.append("told")
+
+        threads = [threading.Thread(target=rename, args=(f"{who}-{trial}",)) for who in ("a", "b")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(outcomes) == ["landed", "told"], trial
+        assert store.info(set_id).version == seen + 1
