@@ -543,10 +543,9 @@ class _Visits:
         pg = self.new_page()
         pg.goto(self.url + "/add_article")
         if len(text) > 300_000:
-            with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
-                f.write(text)
-            pg.locator("input[type=file]").set_input_files(f.name)
-            Path(f.name).unlink()
+            # as a buffer: a path is read by the browser later, when the page reads the file
+            pg.locator("input[type=file]").set_input_files(
+                files=[{"name": "long.txt", "mimeType": "text/plain", "buffer": text.encode("utf-8")}])
             button = pg.get_by_role("button", name="Find places, dates and records")
             while not button.is_enabled():
                 pg.wait_for_timeout(50)
@@ -738,6 +737,93 @@ def bystander(argv: list[str]) -> None:
     ]
     print(f"run took {run_s:.0f} s")
     print("\n".join(rows))
+
+# --- concurrent edits (row 6) ---------------------------------------------------------
+
+BEFORE_EDITS = "e9007e3"  # the last commit before issue 15: its page saved the whole record it opened
+
+
+def _edits_worker(argv: list[str]) -> None:
+    """In a child process on one tree: two sessions open one record, each changes another field,
+    and both press Save in the same instant (a barrier), as that tree's page saves. Prints JSON."""
+    import json
+    import threading
+    from datetime import date
+
+    root, mode, trials = argv[0], argv[1], int(argv[2])
+    sys.path.insert(0, root)
+    if mode == "before":
+        from frontier_atlas.models import Source
+        from frontier_atlas.userdata import UserStore, draft_record
+    else:
+        from frontier_atlas.data.userstore import Conflict, UserStore, draft_record, editable
+        from frontier_atlas.domain.records import Source
+
+    rid, lost, told = "user-border-talks", 0, 0
+    for trial in range(trials):
+        with tempfile.TemporaryDirectory() as tmp:
+            store = UserStore(Path(tmp) / "records.sqlite3")
+            source = Source(id="user-source-talks", publisher="Test Wire", title="Talks",
+                            published=date(2025, 5, 18), type="news report")
+            first = {"name": "Border talks", "event_type": "meeting", "description": "first report"}
+            store.save([draft_record("event", first, rid, source.id)], source, "the article")
+            rec = next(r for r in store.load()[0] if r.id == rid)
+            start, outcome = threading.Barrier(2), []
+
+            def session(field: str, value: str) -> None:
+                # what the editor held when it was opened, every field as the page showed it
+                opened = {k: v for k, v in rec.model_dump().items() if k not in ("id", "kind", "source_ids")}
+                fields = {k: "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else str(v))
+                          for k, v in opened.items()}
+                fields[field] = value
+                start.wait()
+                if mode == "before":  # old page: update() with the whole record
+                    store.update(draft_record("event", fields, rid, source.id))
+                    return
+                try:  # this page: edit() with the field changed, from the version opened
+                    store.edit(rid, version_opened, editable(rec), {field: value})
+                except Conflict:
+                    outcome.append("told")
+
+            version_opened = store.version(rid) if mode != "before" else None
+            threads = [threading.Thread(target=session, args=a) for a in
+                       (("name", f"Talks {trial}"), ("description", f"second report {trial}"))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            now = next(r for r in store.load()[0] if r.id == rid)
+            kept = (now.name == f"Talks {trial}") + (now.description == f"second report {trial}")
+            lost += 2 - kept - outcome.count("told")
+            told += outcome.count("told")
+    print(json.dumps({"trials": trials, "lost": lost, "told": told}))
+
+
+@bench
+def edits(argv: list[str]) -> None:
+    """Row 6: two sessions save different fields of one record in the same instant, before and now."""
+    import json
+    import subprocess
+
+    if argv and argv[0] == "--worker":
+        return _edits_worker(argv[1:])
+    ap = argparse.ArgumentParser(prog="robustness.py edits")
+    ap.add_argument("--trials", type=int, default=20)
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", BEFORE_EDITS, "frontier_atlas"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        out = {}
+        for mode, root in (("before", tmp), ("now", str(ROOT))):
+            run = subprocess.run([sys.executable, __file__, "edits", "--worker", root, mode, str(args.trials)],
+                                 capture_output=True, text=True, check=True)
+            out[mode] = json.loads(run.stdout.strip().splitlines()[-1])
+    print("| code | trials | edits silently lost | saves refused with the other's change shown |")
+    print("|---|---:|---:|---:|")
+    for mode, r in out.items():
+        print(f"| {mode} | {r['trials']} | {r['lost']} of {2 * r['trials']} | {r['told']} |")
+
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in BENCHES:

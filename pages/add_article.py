@@ -19,7 +19,7 @@ from frontier_atlas.domain.records import KIND_LABELS
 from frontier_atlas.ingest.confirm import SourceInput, confirm
 from frontier_atlas.ingest.drafts import Extraction, extract
 from frontier_atlas.ingest.reading import MAX_BYTES, TextLimitError, UploadError, read_upload
-from frontier_atlas.jobs.tasks import INLINE_CHARS, extract_article
+from frontier_atlas.jobs.tasks import INLINE_CHARS, extract_article, warm_for_extraction
 from frontier_atlas.jobs.worker import CANCELLED, DONE
 from frontier_atlas.map.canvas import build_places_map
 from frontier_atlas.places.review import position_row
@@ -290,6 +290,7 @@ def article_page() -> None:
             except TextLimitError as exc:  # too big to read without holding the server for everyone
                 st.error(md_text(str(exc)))
         else:  # in a child process: other visitors' pages do not wait for it
+            warm_for_extraction()
             background.start(keys.ARTICLE_JOB, extract_article, text, given.published, atlas.ds.places,
                              atlas.ds.overrides, atlas.settings.geocode_cache_path,
                              label="Reading the article", expected=(TextLimitError,))

@@ -1,6 +1,6 @@
 """A background job on a page: start it, show its progress with a Cancel button, take its end.
 
-The page's script does not wait for the job: a fragment redraws the bar every half
+The page's script does not wait for the job: a fragment redraws the bar every quarter
 second (a rerun of the fragment alone, a few milliseconds) and reruns the page once
 the job has ended, when ``outcome`` hands the page what it ended with, once.
 """
@@ -51,7 +51,7 @@ def running(key: keys.Key[Job]) -> bool:
     return job is not None and not job.poll().finished
 
 
-@st.fragment(run_every=0.5)
+@st.fragment(run_every=0.25)
 def _watch(key: keys.Key[Job]) -> None:
     job = key.get(st.session_state)
     if job is None:

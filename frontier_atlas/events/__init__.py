@@ -12,9 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+import pandas as pd
+
 from frontier_atlas.events.eventset import EventSet
 from frontier_atlas.events.formats import FIELDS, ColumnMapping, guess_mapping
-from frontier_atlas.events.reader import ImportResult, UnreadableFile, read_events, read_header
+from frontier_atlas.events.reader import ImportResult, UnreadableFile, event_chunks, read_events, read_header
 from frontier_atlas.events.store import ImportStore, SetChanged, SetGone, SetInfo
 
 __all__ = ["FIELDS", "ColumnMapping", "EventSet", "ImportResult", "ImportStore", "SetChanged", "SetGone", "SetInfo",
@@ -43,8 +45,8 @@ def import_events(
     missing = mapping.missing()
     if missing:
         raise ValueError("choose a column for: " + ", ".join(missing))
-    result = read_events(data, file_name, mapping, progress)
-    if progress:
-        progress(0.95, f"storing {len(result.frame):,} events")
-    info = store.save(result, set_name or Path(file_name).stem, _sha256(data), mapping.columns, mapping.fmt)
+    sha = _sha256(data)
+    result = ImportResult(file=file_name, frame=pd.DataFrame())  # its frame stays empty: stored as read
+    chunks = event_chunks(data, file_name, mapping, result, progress)
+    info = store.save_chunks(chunks, result, set_name or Path(file_name).stem, sha, mapping.columns, mapping.fmt)
     return info, result

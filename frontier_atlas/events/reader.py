@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ from frontier_atlas.events.formats import (
     country_code,
 )
 
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 100_000  # about 20 MB of ACLED text: what an import holds parsed at once (bench: robustness.md)
 _ISO_DAY = r"^\d{4}-\d{2}-\d{2}"
 # Limits on a file's shape, checked before the work they bound: a small file of many
 # columns or property names made the import (and the page's column pickers) quadratic.
@@ -159,26 +160,38 @@ def is_geojson(name: str, head: bytes) -> bool:
 
 def read_events(data: bytes | BinaryIO | Path, name: str, mapping: ColumnMapping,
                 progress: Callable[[float, str], None] | None = None) -> ImportResult:
-    """Read a whole file. ``data`` is the file's bytes, an open binary file or a path.
+    """Read a whole file into one frame. ``data`` is the file's bytes, an open binary file or a path.
 
     ``progress`` hears the share of the file read after each chunk (a background job's bar).
-
     Raises ``UnreadableFile`` when the file as a whole cannot be read; a bad row is an issue.
+    An import stores the chunks as they come instead (``event_chunks``, ``ImportStore.save_chunks``).
     """
+    result = ImportResult(file=name, frame=pd.DataFrame())
+    frames = list(event_chunks(data, name, mapping, result, progress))
+    result.frame = _joined(frames)
+    return result
+
+
+def event_chunks(data: bytes | BinaryIO | Path, name: str, mapping: ColumnMapping, result: ImportResult,
+                 progress: Callable[[float, str], None] | None = None) -> Iterator[pd.DataFrame]:
+    """The file's events, a chunk at a time, each finished (our columns, countries resolved), so
+    a large file is never held parsed whole. ``result`` gathers the issues, counts and notes;
+    it is complete once the chunks are all taken. ``UnreadableFile`` as ``read_events``."""
     try:
-        return _read_events(data, name, mapping, progress)
+        if isinstance(data, Path):
+            with data.open("rb") as f:
+                yield from _event_chunks(f, name, mapping, result, progress)
+        else:
+            yield from _event_chunks(io.BytesIO(data) if isinstance(data, bytes) else data, name, mapping,
+                                     result, progress)
     except UnreadableFile:
         raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, json.JSONDecodeError) as exc:
         raise UnreadableFile(f"{name} is not a CSV or GeoJSON we can read ({exc})") from exc
 
 
-def _read_events(data: bytes | BinaryIO | Path, name: str, mapping: ColumnMapping,
-                 progress: Callable[[float, str], None] | None) -> ImportResult:
-    if isinstance(data, Path):
-        with data.open("rb") as f:
-            return _read_events(f, name, mapping, progress)
-    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+def _event_chunks(stream: BinaryIO, name: str, mapping: ColumnMapping, result: ImportResult,
+                  progress: Callable[[float, str], None] | None) -> Iterator[pd.DataFrame]:
     size = stream.seek(0, io.SEEK_END) or 1
     stream.seek(0)
     head = stream.read(1_000_000)
@@ -190,22 +203,21 @@ def _read_events(data: bytes | BinaryIO | Path, name: str, mapping: ColumnMappin
         encoding = detect_encoding(head)
         _check_csv_header(head[:MAX_HEADER_BYTES + 1], encoding, name)
         chunks, bad_lines = _csv_chunks(stream, encoding, mapping, name)
-    result = ImportResult(file=name, frame=pd.DataFrame())
-    frames, rejected = [], []
+    finishing = _Finishing(result)
+    rejected = []
     for raw in chunks:
         frame, issues, rej = parse_chunk(raw, mapping, name)
         result.rows_read += len(raw)
         if progress:
             progress(0.9 * min(stream.tell() / size, 1.0), f"{result.rows_read:,} rows read")
-        frames.append(frame)
         result.issues.extend(issues)
         rejected.append(rej)
+        yield finishing.chunk(frame)  # an empty one too: it carries the columns' types
     result.rows_read += len(bad_lines)
     result.issues.extend(bad_lines)
     result.issues.sort(key=lambda i: i.row)
-    result.frame = _finish(frames, mapping, result)
+    finishing.notes()
     result.rejected_rows = pd.concat(rejected) if rejected else None
-    return result
 
 
 def _csv_chunks(stream: BinaryIO, encoding: str, mapping: ColumnMapping,
@@ -424,23 +436,46 @@ def _codes(text: pd.Series, codes: dict[str, str], allowed: tuple[str, ...]) -> 
     return clean.map(table).astype(pd.CategoricalDtype(list(allowed)))
 
 
-def _finish(frames: list[pd.DataFrame], mapping: ColumnMapping, result: ImportResult) -> pd.DataFrame:
-    """Join the chunks, resolve countries once per distinct value, compact the text."""
-    frame = pd.concat(frames) if frames else pd.DataFrame(columns=list(EVENT_COLUMNS))
-    if frame.empty:
-        return frame.reset_index(drop=True)
-    names = frame["country"].unique()
-    resolved = {name: country_code(name) for name in names if name}
-    unknown = {name for name, code in resolved.items() if code is None}
-    for name in sorted(unknown)[:20]:
-        count = int((frame["country"] == name).sum())
-        result.notes.append(f"country {name[:60]!r} ({count} row(s)) is not a country we know; "
-                            "those events have no country")
-    frame["country"] = frame["country"].map(resolved).astype("category")
-    dup = frame["event_id"].duplicated(keep="first")
-    if dup.any():
-        result.notes.append(f"{int(dup.sum())} row(s) repeat an event id seen earlier in the file; "
-                            "they are kept (ids are shown with the row number)")
-    for name in ("event_type", "sub_type", "actor1", "actor2", "admin1", "location"):
-        frame[name] = frame[name].astype("category")  # few distinct values, many rows
-    return frame[list(EVENT_COLUMNS)].reset_index(drop=True)
+CATEGORIES = ("event_type", "sub_type", "actor1", "actor2", "admin1", "location", "country")  # few values, many rows
+
+
+class _Finishing:
+    """Countries resolved once per distinct value, text compacted, a chunk at a time; the notes
+    about the whole file (unknown countries, repeated ids) once every chunk has passed."""
+
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+        self.resolved: dict[str, str | None] = {}
+        self.unknown: Counter[str] = Counter()
+        self.ids: list[np.ndarray] = []  # 64-bit hashes of each chunk's event ids
+
+    def chunk(self, frame: pd.DataFrame) -> pd.DataFrame:
+        names = [n for n in frame["country"].unique() if n and n not in self.resolved]
+        self.resolved.update({n: country_code(n) for n in names})
+        counts = frame["country"].value_counts()
+        self.unknown.update({n: int(c) for n, c in counts.items() if n and self.resolved.get(n) is None})
+        frame["country"] = frame["country"].map(self.resolved)
+        self.ids.append(pd.util.hash_array(frame["event_id"].to_numpy(dtype=object)))
+        for name in CATEGORIES:
+            frame[name] = frame[name].astype("category")
+        return frame[list(EVENT_COLUMNS)].reset_index(drop=True)
+
+    def notes(self) -> None:
+        for name in sorted(self.unknown)[:20]:
+            self.result.notes.append(f"country {name[:60]!r} ({self.unknown[name]} row(s)) is not a country we "
+                                     "know; those events have no country")
+        ids = np.concatenate(self.ids) if self.ids else np.array([], dtype=np.uint64)
+        repeated = len(ids) - len(np.unique(ids))
+        if repeated:
+            self.result.notes.append(f"{repeated} row(s) repeat an event id seen earlier in the file; "
+                                     "they are kept (ids are shown with the row number)")
+
+
+def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The finished chunks as one frame (each chunk's categories differ, so they are made again)."""
+    if not frames:
+        return pd.DataFrame(columns=list(EVENT_COLUMNS))
+    frame = pd.concat(frames, ignore_index=True)
+    for name in CATEGORIES:
+        frame[name] = frame[name].astype("category")
+    return frame

@@ -15,9 +15,11 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -25,7 +27,7 @@ import pyarrow.parquet as pq
 from frontier_atlas.data.csvsafe import frame_csv, write_csv
 from frontier_atlas.data.durable import atomic_write_text, exclusive_lock
 from frontier_atlas.events.eventset import EventSet
-from frontier_atlas.events.reader import ImportResult
+from frontier_atlas.events.reader import EVENT_COLUMNS, ImportResult
 
 ROW_GROUP = 65_536
 GUARDED = "issues.guarded"  # present when issues.csv was written spreadsheet-safe
@@ -63,6 +65,46 @@ class SetChanged(Exception):
         self.now = now
 
 
+def _write_events(chunks: Iterable[pd.DataFrame], path: Path) -> tuple[int, pd.Timestamp, pd.Timestamp]:
+    """Write the chunks to one Parquet file, each as it comes; (rows, first start, last end)."""
+    writer, schema, rows = None, None, 0
+    first = last = None
+    try:
+        for frame in chunks:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if writer is None:
+                # one dictionary type for every chunk: each chunk's own categories (and their
+                # count, which sets the index width) differ
+                schema = pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), pa.large_string()))
+                                    if pa.types.is_dictionary(f.type) else f for f in table.schema],
+                                   metadata=table.schema.metadata)
+                writer = pq.ParquetWriter(path, schema, compression="zstd")
+            if not len(frame):
+                continue
+            writer.write_table(table.cast(schema), row_group_size=ROW_GROUP)
+            rows += len(frame)
+            lo, hi = frame["date_start"].min(), frame["date_end"].max()
+            first = lo if first is None else min(first, lo)
+            last = hi if last is None else max(last, hi)
+        if writer is None:  # no chunk at all: an empty set of our columns
+            pq.write_table(pa.Table.from_pandas(pd.DataFrame(columns=list(EVENT_COLUMNS)), preserve_index=False),
+                           path)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows, first, last
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())[:16] or "set"
 
@@ -72,21 +114,26 @@ class ImportStore:
         self.folder = Path(folder)
 
     def save(self, result: ImportResult, name: str, sha256: str, columns: dict[str, str], fmt: str) -> SetInfo:
-        """Store an import once; returns its description. Re-importing makes a new set."""
+        """Store a file read whole (``read_events``); returns its description."""
+        return self.save_chunks([result.frame], result, name, sha256, columns, fmt)
+
+    def save_chunks(self, chunks: Iterable[pd.DataFrame], result: ImportResult, name: str, sha256: str,
+                    columns: dict[str, str], fmt: str) -> SetInfo:
+        """Store an import once, writing each chunk as it comes (``reader.event_chunks``), so a large
+        file is never held whole; ``result`` is complete once they are all taken. Returns its
+        description; re-importing makes a new set."""
         self.folder.mkdir(parents=True, exist_ok=True)
         set_id = f"{_slug(name)}{sha256[:6]}{int(time.time() * 1000) % 100000:05d}"
-        frame = result.frame
-        info = SetInfo(
-            id=set_id, name=name, file=result.file, fmt=fmt, sha256=sha256, imported_at=time.time(),
-            rows=len(frame), rejected=result.rejected, notes=result.notes, columns=columns,
-            date_min=str(frame["date_start"].min().date()) if len(frame) else None,
-            date_max=str(frame["date_end"].max().date()) if len(frame) else None,
-        )
-        tmp = self.folder / f".tmp-{set_id}"
+        self._sweep()
+        tmp = self.folder / f".tmp-{set_id}-{os.getpid()}"
         tmp.mkdir()
         try:
-            table = pa.Table.from_pandas(frame, preserve_index=False)
-            pq.write_table(table, tmp / "events.parquet", row_group_size=ROW_GROUP, compression="zstd")
+            rows, first, last = _write_events(chunks, tmp / "events.parquet")
+            info = SetInfo(
+                id=set_id, name=name, file=result.file, fmt=fmt, sha256=sha256, imported_at=time.time(),
+                rows=rows, rejected=result.rejected, notes=result.notes, columns=columns,
+                date_min=str(first.date()) if rows else None, date_max=str(last.date()) if rows else None,
+            )
             # spreadsheet-safe: rejected rows are raw cells from someone else's file
             (tmp / "issues.csv").write_text(frame_csv(result.issues_frame()), encoding="utf-8", newline="")
             (tmp / GUARDED).write_bytes(b"")
@@ -99,6 +146,16 @@ class ImportStore:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return info
+
+    def _sweep(self) -> None:
+        """Remove what a stopped writer left: a half-written set whose process has gone (an
+        import cancelled or killed at its limit) and a deleted set's folder not yet removed."""
+        for part in self.folder.glob(".tmp-*"):
+            pid = part.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(part, ignore_errors=True)
+        for part in self.folder.glob(".del-*"):
+            shutil.rmtree(part, ignore_errors=True)
 
     def sets(self) -> list[SetInfo]:
         """Every complete set, newest first; half-written folders are skipped."""
@@ -180,9 +237,10 @@ class ImportStore:
     def events(self, set_id: str, rows: list[int]) -> pd.DataFrame:
         """Full columns of the events at these positions, reading only their row groups."""
         pf = pq.ParquetFile(self.path(set_id))
+        starts = np.cumsum([0] + [pf.metadata.row_group(g).num_rows for g in range(pf.num_row_groups)])
         parts = []
         for pos in rows:
-            group, offset = divmod(int(pos), ROW_GROUP)
-            parts.append(pf.read_row_group(group).slice(offset, 1).to_pandas())
+            group = int(np.searchsorted(starts, int(pos), side="right")) - 1  # groups differ in size by chunk
+            parts.append(pf.read_row_group(group).slice(int(pos) - int(starts[group]), 1).to_pandas())
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 

@@ -94,15 +94,20 @@ def find_countries(text: str, spans: list[tuple[int, int]] | None = None) -> lis
     """Countries named ("Iran", "Iran's") or implied by a demonym or force ("Azerbaijani", "IRGC")."""
     paragraphs = Spans(paragraph_spans(text) if spans is None else spans)
     index = country_index()
+    codes: dict[str, str | None] = {}  # a word's country, worked out once per distinct word
     out = []
     for m in _WORD.finditer(text):
-        word = _POSSESSIVE.sub("", m.group())
-        code = DEMONYMS.get(word.lower())
-        if code is None:
-            pos = index.get(normalise(word))
-            code = alpha3(pos.country) if pos and pos.country else None
+        written = m.group()
+        if written not in codes:
+            word = written[:-2] if written.endswith(("’s", "'s")) else written
+            code = DEMONYMS.get(word.lower())
+            if code is None:
+                pos = index.get(normalise(word))
+                code = alpha3(pos.country) if pos and pos.country else None
+            codes[written] = code
+        code = codes[written]
         if code:
-            out.append(CountryFound(code, m.span(), m.group(), _paragraph_of(m.start(), paragraphs)))
+            out.append(CountryFound(code, m.span(), written, _paragraph_of(m.start(), paragraphs)))
     return out
 
 

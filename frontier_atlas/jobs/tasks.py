@@ -15,9 +15,12 @@ from typing import BinaryIO
 from frontier_atlas.domain.records import Place
 from frontier_atlas.events import ColumnMapping, ImportStore, SetInfo, import_events, read_header
 from frontier_atlas.events.reader import is_geojson
+from frontier_atlas.geocode.countries import country_index
 from frontier_atlas.geocode.factory import build_geocoder
+from frontier_atlas.geocode.geonames import geonames_index
 from frontier_atlas.ingest.drafts import Extraction, extract
 from frontier_atlas.jobs.worker import Progress
+from frontier_atlas.present.article import for_review
 
 # Texts up to this size are read on the page's own thread: about 20 ms of work, less
 # than starting a job and polling it would cost the user.
@@ -25,10 +28,19 @@ INLINE_CHARS = 20_000
 HEAD_BYTES = 1_000_001  # what a CSV's header is read from (the reader looks at 1 MB)
 
 
+def warm_for_extraction() -> None:
+    """Build the gazetteer indexes in the server, once, before the first job forks: every job
+    then shares them copy-on-write instead of building them again (4.7 s and 500 MB each)."""
+    geonames_index()
+    country_index()
+
+
 def extract_article(text: str, published: date, places: list[Place], overrides: list[Place],
                     cache_path: Path, *, progress: Progress) -> Extraction:
     geocoder = build_geocoder(places, overrides, cache_path=cache_path)
-    return extract(text, published, geocoder, progress=progress)
+    found = extract(text, published, geocoder, progress=progress)
+    progress(0.95, "sending the drafts back")
+    return for_review(found)
 
 
 def upload_header(source: BinaryIO, name: str, *, progress: Progress) -> list[str]:

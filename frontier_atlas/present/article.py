@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from bisect import bisect_right
+from dataclasses import replace
 
 from frontier_atlas.ingest.drafts import Extraction
 
@@ -12,6 +13,19 @@ from frontier_atlas.ingest.drafts import Extraction
 PREVIEW_CHARS = 100_000
 
 COLOURS = {"place": "#cfe8ff", "date": "#ffe7b3", "party": "#e3d7f5"}
+
+
+def for_review(result: Extraction, limit: int = PREVIEW_CHARS) -> Extraction:
+    """What the review shows of an extraction: every draft and the text, the finds in the marked
+    part, and each place name's first find (for the map and its runners-up). A 2 MB text's
+    100,000 finds were 13 MB to send back from its job; the review uses a few thousand."""
+    first: dict[str, object] = {}
+    for p in result.places:
+        first.setdefault(p.name, p)
+    places = [p for p in result.places if p.span[0] < limit or first[p.name] is p]
+    return replace(result, places=places, dates=[d for d in result.dates if d.span[0] < limit],
+                   countries=[c for c in result.countries if c.span[0] < limit],
+                   forces=[f for f in result.forces if f[1][0] < limit])
 
 
 def marked_article(result: Extraction, limit: int = PREVIEW_CHARS) -> str:

@@ -73,3 +73,28 @@ def test_a_job_past_its_time_limit_ends_with_the_limit_named(start_app, page, tm
     assert "FRONTIER_ATLAS_JOB_SECONDS" in message.inner_text()
     wait_until(lambda: app.children() == [], what="the job's process gone")
     screenshot(page, tmp_path, "article-job-time-limit.png")
+
+
+def test_an_import_shows_its_bar_and_cancel_stores_nothing(start_app, page, tmp_path):
+    from frontier_atlas.events.synthetic import write_acled_csv
+
+    user = tmp_path / "user-imports"
+    user.mkdir()
+    app = start_app(user_dir=user)
+    big = write_acled_csv(tmp_path / "acled-large.csv", 400_000)  # about 75 MB: seconds to import
+    page.goto(app.url + "/imports")
+    page.locator("input[type=file]").set_input_files(str(big))
+    page.get_by_text(re.compile(r"recognised as ACLED export")).wait_for(timeout=120_000)
+    page.get_by_role("button", name="Import", exact=True).click()
+    cancel = page.get_by_role("button", name="Cancel")
+    cancel.wait_for(timeout=30_000)
+    assert "Importing" in page.locator("[data-testid='stProgress']").inner_text()
+    screenshot(page, tmp_path, "import-job-running.png")
+    cancel.click()
+    page.get_by_text("Import cancelled: nothing was stored.").wait_for()
+    wait_until(lambda: app.children() == [], what="the job's process gone")
+    assert page.get_by_text("No imported sets yet.").is_visible()
+    # the next import clears what the stopped one had half written
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_text("just imported", exact=False).wait_for(timeout=120_000)
+    assert [p.name for p in (user / "imports").iterdir() if p.name.startswith(".tmp-")] == []

@@ -52,3 +52,41 @@ def test_the_first_chunk_is_parsed_before_the_rest_of_the_file_is_read(monkeypat
     assert len(result.frame) == 60_000
     # the raw cells of the whole file were held at once when it had all been read first
     assert read_at_first_parse[0] < len(data) // 2
+
+
+def test_an_import_stores_each_chunk_as_it_comes_and_keeps_what_a_whole_read_gives(monkeypatch, tmp_path):
+    import pandas as pd
+
+    from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header
+    from frontier_atlas.events import store as store_module
+
+    lines = ["event_id_cnty,event_date,latitude,longitude,event_type,country,location"]
+    for k in range(2, 202):
+        country = ("Azerbaijan", "Armenia", "Atlantis")[k % 3]  # one name no country list holds
+        repeat = "TWICE" if k in (50, 150) else f"E{k}"  # one id twice, in two different chunks
+        lines.append(f"{repeat},2024-05-{1 + k % 28:02d},40.{k % 90:02d},45.1,Type {k % 150},{country},Place {k}")
+    data = ("\n".join(lines) + "\n").encode()
+    mapping = guess_mapping(read_header(data, "chunks.csv"))
+    whole = read_events(data, "chunks.csv", mapping)
+    written: list[int] = []
+    real = store_module.pq.ParquetWriter.write_table
+
+    def counted(self, table, *args, **kwargs):
+        written.append(table.num_rows)
+        return real(self, table, *args, **kwargs)
+
+    monkeypatch.setattr(store_module.pq.ParquetWriter, "write_table", counted)
+    monkeypatch.setattr(reader_module, "CHUNK_ROWS", 40)
+    monkeypatch.setattr(store_module, "ROW_GROUP", 16)
+    store = ImportStore(tmp_path / "imports")
+    info, result = import_events(data, "chunks.csv", mapping, store)
+    assert written == [40] * 5  # one write per chunk: the file was never held parsed whole
+    stored = pd.read_parquet(store.path(info.id))
+    pd.testing.assert_frame_equal(stored.astype(str), whole.frame.astype(str))
+    assert stored["event_type"].dtype == "category" and len(stored["event_type"].cat.categories) == 150
+    assert result.notes == whole.notes and len(result.notes) == 2
+    assert "'Atlantis' (67 row(s))" in result.notes[0] and result.notes[1].startswith("1 row(s) repeat")
+    assert (info.rows, info.date_min, info.date_max) == (200, "2024-05-01", "2024-05-28")
+    # an event is found in its row group though the groups are of several sizes
+    picked = store.events(info.id, [0, 39, 40, 123, 199])
+    assert list(picked["location"]) == [f"Place {k + 2}" for k in (0, 39, 40, 123, 199)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 
 import pytest
@@ -84,3 +85,20 @@ def test_two_renames_from_one_version_at_once_one_lands_the_other_is_told(store)
             t.join()
         assert sorted(outcomes) == ["landed", "told"], trial
         assert store.info(set_id).version == seen + 1
+
+
+def test_what_a_stopped_import_left_is_removed_by_the_next_one(store, tmp_path):
+    import subprocess
+    import sys
+
+    _stored(store)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = store.folder / f".tmp-halfset123-{gone.stdout.strip()}"  # a writer that has ended
+    left.mkdir()
+    (left / "events.parquet").write_bytes(b"half")
+    mine = store.folder / f".tmp-otherset123-{os.getpid()}"  # a writer still at work: kept
+    mine.mkdir()
+    (store.folder / ".del-oldset").mkdir()
+    _stored(store, "second")
+    assert not left.exists() and mine.exists() and not (store.folder / ".del-oldset").exists()
+    assert len(store.sets()) == 2
