@@ -31,7 +31,7 @@ from frontier_atlas.events import (
 )
 from frontier_atlas.events.formats import DATE_PRECISIONS, GEO_PRECISIONS
 from frontier_atlas.events.reader import MAX_COLUMNS
-from frontier_atlas.jobs.tasks import import_upload, upload_header
+from frontier_atlas.jobs.tasks import import_file, spill, upload_header
 from frontier_atlas.jobs.worker import CANCELLED, DONE
 from frontier_atlas.present.escaping import md_text
 
@@ -96,8 +96,9 @@ def import_controls(upload, mapping: ColumnMapping, name: str, store: ImportStor
         st.warning("Choose a column for: " + ", ".join(FIELDS[f][0] for f in missing))
     busy = background.running(keys.IMPORT_JOB)
     if st.button("Import", type="primary", disabled=bool(missing) or busy, key="do_import"):
-        background.start(keys.IMPORT_JOB, import_upload, upload, upload.name, mapping, store.folder, name or None,
-                         label="Importing", expected=(UnreadableFile,))
+        # a fresh process, given the file on disk: no copy of the server's memory to make
+        background.start(keys.IMPORT_JOB, import_file, spill(upload, upload.name), upload.name, mapping,
+                         store.folder, name or None, label="Importing", expected=(UnreadableFile,), fresh=True)
     ended = background.outcome(keys.IMPORT_JOB)
     if ended is not None and ended.state == DONE:
         keys.LAST_IMPORT.set(st.session_state, ended.value.id)

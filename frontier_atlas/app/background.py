@@ -21,13 +21,14 @@ _FIRST_WAIT_S = 0.3  # a short job ends before the page is drawn: no bar, no ext
 
 
 def start(key: keys.Key[Job], task: Callable[..., Any], *args: Any, label: str,
-          expected: tuple[type[BaseException], ...] = ()) -> None:
-    """Start ``task`` in a child process with the configured limits; one job per key."""
+          expected: tuple[type[BaseException], ...] = (), fresh: bool = False) -> None:
+    """Start ``task`` in a child process with the configured limits; one job per key
+    (``fresh``: in a new interpreter, see ``Job``)."""
     running = key.get(st.session_state)
     if running is not None:
         running.cancel()  # a new request replaces the old one
     seconds, memory_mb = settings().job_limits
-    key.set(st.session_state, Job(task, args, Limits(seconds, memory_mb), label, expected))
+    key.set(st.session_state, Job(task, args, Limits(seconds, memory_mb), label, expected, fresh))
     end = time.monotonic() + _FIRST_WAIT_S
     while time.monotonic() < end and not key.get(st.session_state).poll().finished:
         time.sleep(0.02)  # sleeping holds no lock: other sessions' scripts run meanwhile

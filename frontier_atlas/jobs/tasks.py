@@ -8,6 +8,10 @@ opened: the geocoder's cache is opened again in the child.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import time
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -26,6 +30,8 @@ from frontier_atlas.present.article import for_review
 # than starting a job and polling it would cost the user.
 INLINE_CHARS = 20_000
 HEAD_BYTES = 1_000_001  # what a CSV's header is read from (the reader looks at 1 MB)
+SPILL_PREFIX = "frontier-atlas-upload-"
+SPILL_KEEP_S = 24 * 3600
 
 
 def warm_for_extraction() -> None:
@@ -55,7 +61,30 @@ def upload_header(source: BinaryIO, name: str, *, progress: Progress) -> list[st
     return read_header(head, name)
 
 
-def import_upload(source: BinaryIO, name: str, mapping: ColumnMapping, imports_dir: Path,
-                  set_name: str | None, *, progress: Progress) -> SetInfo:
-    info, _ = import_events(source, name, mapping, ImportStore(imports_dir), set_name, progress)
+def spill(source: BinaryIO, name: str) -> Path:
+    """The upload, copied to a temporary file a megabyte at a time, for a job started ``fresh``
+    (the bytes are not pickled to it whole). Files such a job did not remove (it was cancelled
+    or stopped at a limit) are removed here once a day old."""
+    folder = Path(tempfile.gettempdir())
+    for old in folder.glob(f"{SPILL_PREFIX}*"):
+        try:
+            if time.time() - old.stat().st_mtime > SPILL_KEEP_S:
+                old.unlink()
+        except OSError:
+            continue
+    fd, path = tempfile.mkstemp(prefix=SPILL_PREFIX, suffix=Path(name).suffix[:10], dir=folder)
+    source.seek(0)
+    with os.fdopen(fd, "wb") as out:
+        shutil.copyfileobj(source, out, 1 << 20)
+    source.seek(0)
+    return Path(path)
+
+
+def import_file(path: Path, name: str, mapping: ColumnMapping, imports_dir: Path, set_name: str | None, *,
+                progress: Progress) -> SetInfo:
+    """Import a spilled upload (``spill``) and remove it."""
+    try:
+        info, _ = import_events(Path(path), name, mapping, ImportStore(imports_dir), set_name, progress)
+    finally:
+        Path(path).unlink(missing_ok=True)
     return info

@@ -1,6 +1,6 @@
 """One background job: a task run in a forked child process, with limits, progress and cancel.
 
-Why fork: the child starts in milliseconds with what the server has already loaded (the
+Why fork (the default): the child starts in milliseconds with what the server has already loaded (the
 gazetteer indexes took 4.7 s and 500 MB to build), shared copy-on-write instead of built
 again, and an uploaded file is read where it lies in memory instead of being copied to
 the child. The child uses none of the server's threads or connections: it closes the
@@ -123,14 +123,20 @@ class Job:
     """A task running in a child process; ``poll`` from the page, ``cancel`` on request."""
 
     def __init__(self, task: Callable[..., Any], args: tuple, limits: Limits, label: str,
-                 expected: tuple[type[BaseException], ...] = ()) -> None:
+                 expected: tuple[type[BaseException], ...] = (), fresh: bool = False) -> None:
+        """``fresh``: start a new interpreter instead of forking the server (``task`` and ``args``
+        then travel pickled). For work that needs nothing the server holds and makes many
+        objects: a forked child that allocates in the server's half-used memory copies those
+        pages (an import's private peak was 360 MB forked from a 770 MB server, 210 MB from a
+        small one), and the copies are slow to make."""
         multiprocessing.active_children()  # reaps children of jobs whose pages are gone
         self.label, self.limits = label, limits
         self.started = time.monotonic()
         self._status = JobStatus(RUNNING, 0.0, "starting")
-        receive, send = multiprocessing.Pipe(duplex=False)
+        context = multiprocessing.get_context("spawn" if fresh else "fork")
+        receive, send = context.Pipe(duplex=False)
         self._conn = receive
-        self._process = multiprocessing.get_context("fork").Process(
+        self._process = context.Process(
             target=_child, args=(send, task, args, limits, expected), daemon=True, name=f"job: {label}")
         self._process.start()
         send.close()

@@ -19,6 +19,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _is_resource_tracker(pid: int) -> bool:
+    try:
+        return b"multiprocessing.resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 class StreamlitServer:
     """``streamlit run script`` on a free port, waited for until healthy; ``stop`` ends it."""
 
@@ -46,14 +53,15 @@ class StreamlitServer:
         raise RuntimeError("streamlit did not start within 60 s")
 
     def children(self) -> list[int]:
-        """The server's child processes now (background jobs), from /proc."""
+        """The server's background jobs now, from /proc: its child processes but the one helper
+        multiprocessing keeps for the life of the server once a fresh job has started."""
         found = []
         for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
             try:
                 found += [int(p) for p in (task / "children").read_text().split()]
             except OSError:
                 continue
-        return found
+        return [p for p in found if not _is_resource_tracker(p)]
 
     def stop(self) -> None:
         self.proc.terminate()
