@@ -127,3 +127,12 @@ def _exits(*, progress) -> None:
 def test_a_child_that_dies_without_a_word_is_reported():
     status = _wait(Job(_exits, (), ROOMY, "exits"))
     assert status.state == FAILED and "exit code 3" in status.reason
+
+
+def _niceness(*, progress) -> int:
+    return os.nice(0)
+
+
+def test_a_job_runs_at_a_lower_priority_than_the_server():
+    assert _wait(Job(_niceness, (), ROOMY, "nice")).value == os.nice(0) + 10
+    assert _wait(Job(_niceness, (), ROOMY, "nice", fresh=True)).value == os.nice(0) + 10
