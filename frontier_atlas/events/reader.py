@@ -36,7 +36,7 @@ from frontier_atlas.events.formats import (
     country_code,
 )
 
-CHUNK_ROWS = 100_000  # about 20 MB of ACLED text: what an import holds parsed at once (bench: robustness.md)
+CHUNK_ROWS = 50_000  # about 10 MB of ACLED text: what an import holds parsed at once (bench: robustness.md)
 _ISO_DAY = r"^\d{4}-\d{2}-\d{2}"
 # Limits on a file's shape, checked before the work they bound: a small file of many
 # columns or property names made the import (and the page's column pickers) quadratic.

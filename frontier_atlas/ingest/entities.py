@@ -47,6 +47,7 @@ FORCE = re.compile(
 )
 _WORD = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'\-]*")
 _SPACE = re.compile(r"\s*")
+_UNSEEN = object()
 _AFTER_TITLE = re.compile(r"(?<!\S)(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")\.*\s+", re.I)
 _POSSESSIVE = re.compile(r"[’']s$")
 
@@ -158,6 +159,7 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
         return answers[q, hint]
 
     i, last = 0, len(words)
+    cues: list = [_UNSEEN] * last
     while i < last:
         start = starts[i]
         if in_quote[start] or start in after_title:
@@ -170,7 +172,9 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
             name = text[start:end - 2] if possessive[k] else text[start:end]
             if len(name) < 3:
                 continue
-            cue_at = _CUE.match(text, end, end + 40)
+            if cues[k] is _UNSEEN:  # the words after word k: read once, whichever name ends there
+                cues[k] = _CUE.match(text, end, end + 40)
+            cue_at = cues[k]
             cue = CUES[int(cue_at.lastgroup[1:])] if cue_at else None
             if not cue and gaps[k] == " " and not possessive[k]:
                 continue  # "Baghanis" in "Baghanis Ayrim": part of a longer name we do not know

@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
+import pyarrow as pa
+
 from frontier_atlas.domain.records import Place
 from frontier_atlas.events import ColumnMapping, ImportStore, SetInfo, import_events, read_header
 from frontier_atlas.events.reader import is_geojson
@@ -83,6 +85,8 @@ def spill(source: BinaryIO, name: str) -> Path:
 def import_file(path: Path, name: str, mapping: ColumnMapping, imports_dir: Path, set_name: str | None, *,
                 progress: Progress) -> SetInfo:
     """Import a spilled upload (``spill``) and remove it."""
+    pa.set_cpu_count(1)  # the job has one core (worker._child): no pool of threads to share it
+    pa.set_io_thread_count(1)
     try:
         info, _ = import_events(Path(path), name, mapping, ImportStore(imports_dir), set_name, progress)
     finally:

@@ -90,6 +90,9 @@ def _child(conn: Connection, task: Callable[..., Any], args: tuple, limits: Limi
            expected: tuple[type[BaseException], ...]) -> None:
     _close_inherited_sockets(conn.fileno())
     os.nice(NICENESS)  # a visitor's page, served by the server and drawn by their browser, comes first
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) > 1:  # one core at most (the last), whatever threads the task's libraries start
+        os.sched_setaffinity(0, {cpus[-1]})
     gc.freeze()  # what the server had loaded is not walked (and so not copied) by collections
     room = _address_space() + limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (room, room))

@@ -136,3 +136,12 @@ def _niceness(*, progress) -> int:
 def test_a_job_runs_at_a_lower_priority_than_the_server():
     assert _wait(Job(_niceness, (), ROOMY, "nice")).value == os.nice(0) + 10
     assert _wait(Job(_niceness, (), ROOMY, "nice", fresh=True)).value == os.nice(0) + 10
+
+
+def _cpus(*, progress) -> list[int]:
+    return sorted(os.sched_getaffinity(0))
+
+
+def test_a_job_keeps_to_one_core_and_leaves_the_others_to_the_server():
+    mine = sorted(os.sched_getaffinity(0))
+    assert _wait(Job(_cpus, (), ROOMY, "cpus")).value == mine[-1:]
