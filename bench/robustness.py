@@ -45,7 +45,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from support.appserver import AppServer  # noqa: E402
+from support.appserver import AppServer, child_pids  # noqa: E402
 from support.paths import SEED  # noqa: E402
 
 BENCHES: dict[str, Callable[[list[str]], None]] = {}
@@ -450,16 +450,6 @@ def _private_mb(pid: int) -> float:
     return sum(int(m) for m in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+) kB", text, re.M)) / 1024
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
-
-
 class _MemorySampler:
     """Every 50 ms on a thread, so a short peak between two page polls is seen: the server's
     RSS plus what its background jobs (child processes) hold of their own."""
@@ -472,7 +462,7 @@ class _MemorySampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            children = sum(_private_mb(c) for c in _children(self.pid))
+            children = sum(_private_mb(c) for c in child_pids(self.pid))
             self.peak_children = max(self.peak_children, children)
             self.peak = max(self.peak, rss_mb(self.pid) + children)
             self._stop.wait(0.05)

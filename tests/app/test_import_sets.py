@@ -3,24 +3,17 @@ the user saw, and a set deleted elsewhere is said, not silently dropped."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from streamlit.testing.v1 import AppTest
+from support.imports import FEW, user_import_store
 from support.paths import ROOT
 
-from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header
-
-FEW = b"event_date,latitude,longitude,event_type,location\n2024-05-18,39.4,47.4,Protests,Aslanduz\n"
+from frontier_atlas.events import guess_mapping, import_events, read_header
 
 
 @pytest.fixture(autouse=True)
 def _seed(seed_env):
     return seed_env
-
-
-def _store() -> ImportStore:
-    return ImportStore(os.path.join(os.environ["FRONTIER_ATLAS_USER_DIR"], "imports"))
 
 
 def _page() -> AppTest:
@@ -33,7 +26,7 @@ def _headings(at: AppTest) -> list[str]:
 
 
 def test_a_delete_after_another_sessions_rename_shows_the_new_name_and_waits_for_a_second_press():
-    info, _ = import_events(FEW, "few.csv", guess_mapping(read_header(FEW, "few.csv")), _store(), "drills")
+    info, _ = import_events(FEW, "few.csv", guess_mapping(read_header(FEW, "few.csv")), user_import_store(), "drills")
     mine, theirs = _page(), _page()
     theirs.text_input(key=f"rename-{info.id}").input("Aras 2025 drills").run()
     theirs.button(key=f"rename-save-{info.id}").click().run()
@@ -43,14 +36,15 @@ def test_a_delete_after_another_sessions_rename_shows_the_new_name_and_waits_for
     assert not mine.exception
     said = " ".join(w.value for w in mine.warning)
     assert "changed in another session" in said and "Aras 2025 drills" in said
-    assert [s.name for s in _store().sets()] == ["Aras 2025 drills"]  # not deleted
+    assert [s.name for s in user_import_store().sets()] == ["Aras 2025 drills"]  # not deleted
     mine.button(key=f"delete-{info.id}").click().run()  # chosen, with the new name in view
-    assert _store().sets() == [] and not mine.exception
+    assert user_import_store().sets() == [] and not mine.exception
     assert not [i for i in mine.info if "another session" in i.value]  # their own delete is not news
 
 
 def test_a_set_deleted_in_another_session_is_said_on_the_next_run():
-    info, _ = import_events(FEW, "few.csv", guess_mapping(read_header(FEW, "few.csv")), _store(), "crossings")
+    mapping = guess_mapping(read_header(FEW, "few.csv"))
+    info, _ = import_events(FEW, "few.csv", mapping, user_import_store(), "crossings")
     mine, theirs = _page(), _page()
     theirs.button(key=f"delete-{info.id}").click().run()
     mine.run()

@@ -19,6 +19,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def child_pids(pid: int) -> list[int]:
+    """A process's children now, from /proc (each of its threads lists the ones it started)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
 def _is_resource_tracker(pid: int) -> bool:
     try:
         return b"multiprocessing.resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -53,15 +64,9 @@ class StreamlitServer:
         raise RuntimeError("streamlit did not start within 60 s")
 
     def children(self) -> list[int]:
-        """The server's background jobs now, from /proc: its child processes but the one helper
+        """The server's background jobs now: its child processes but the one helper
         multiprocessing keeps for the life of the server once a fresh job has started."""
-        found = []
-        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
-            try:
-                found += [int(p) for p in (task / "children").read_text().split()]
-            except OSError:
-                continue
-        return [p for p in found if not _is_resource_tracker(p)]
+        return [p for p in child_pids(self.proc.pid) if not _is_resource_tracker(p)]
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -7,10 +7,9 @@ import os
 import threading
 
 import pytest
+from support.imports import FEW
 
 from frontier_atlas.events import ImportStore, SetChanged, SetGone, guess_mapping, import_events, read_header
-
-FEW = b"event_date,latitude,longitude,event_type,location\n2024-05-18,39.4,47.4,Protests,Aslanduz\n"
 
 
 @pytest.fixture
