@@ -11,6 +11,7 @@ import calendar
 import re
 from bisect import bisect_right
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -23,6 +24,9 @@ _M = (r"(?=[" + "".join(sorted({m[0] for m in MONTHS})) + r"])(?P<month>"
       + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?")
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15}
+_M_LOWER = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"  # on lower-cased text
+_WORD_CHAR = re.compile(r"\w")
+_IN_BEFORE = re.compile(r"\bin\s+\Z")  # "in " ending where a month begins
 _DAYS_BEFORE = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\Z", re.I)  # ends where "-day" begins
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
@@ -113,7 +117,8 @@ def _masked(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None = None) -> list[DateFound]:
+def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None = None,
+               fast: bool = True) -> list[DateFound]:
     """Every date expression we can resolve, in text order.
 
     Linear in the text: each pattern runs once over it, a match's paragraph is found by
@@ -139,14 +144,35 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
     for m in re.finditer(r"last(?<!\w.{4}) year\b", masked, re.I):
         contexts[para_of(m.start())] = published.year - 1  # "last year" wins, as before
 
-    def add(m: re.Match, start: date, end: date | None, precision: str, rule: str) -> None:
-        a, b = m.span()
+    def add(span: tuple[int, int], start: date, end: date | None, precision: str, rule: str) -> None:
+        a, b = span
         if occupied.find(1, a, b) < 0:
             occupied[a:b] = b"\1" * (b - a)
             found.append(DateFound(start, end, precision, (a, b), text[a:b], rule, para_of(a)))
 
     def context_of(m: re.Match) -> int | None:
         return contexts.get(para_of(m.start()))
+
+    low = masked.lower() if fast else None
+    if low is not None and len(low) != len(masked):
+        low = None  # a letter whose lower case is longer ("İ"): the case-blind passes, slower
+
+    def month_led(rest: str, after_in: bool = False) -> Iterator[tuple[tuple[int, int], re.Match]]:
+        """(span, match) of a rule that begins with a month name. Case-blind, a pass is tried at
+        every position; on the lower-cased text the names are found by a fast search, and a
+        match is kept only where a word begins. ``after_in``: an "in " before it is in the span."""
+        if low is None:
+            lead = r"\b(?:in\s+)?" if after_in else r"\b"
+            for m in re.finditer(lead + _M + rest, masked, re.I):
+                yield m.span(), m
+            return
+        for m in re.finditer(_M_LOWER + rest, low):
+            a = m.start()
+            if a and _WORD_CHAR.match(low, a - 1):
+                continue
+            if after_in and (before := _IN_BEFORE.search(low, max(0, a - 200), a)):
+                a = before.start()
+            yield (a, m.end()), m
 
     rules = [
         (rf"from(?<!\w.{{4}})\s+{_M}\s+(?P<d1>\d{{1,2}})\s+(?:to|until|through|-|–)\s+(?P<d2>\d{{1,2}})"
@@ -159,51 +185,52 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
             month, d1, d2 = _month(m), int(m.group("d1")), int(m.group("d2"))
             year = int(m.group("year")) if m.group("year") else _near_year(month, d1, published, context_of(m))
             try:
-                add(m, date(year, month, d1), date(year, month, d2), "day", rule)
+                add(m.span(), date(year, month, d1), date(year, month, d2), "day", rule)
             except ValueError:
                 continue
-    for m in re.finditer(rf"\b{_M}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b", masked, re.I):
+    for span, m in month_led(r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\b"):
         try:
-            add(m, date(int(m.group("year")), _month(m), int(m.group("day"))), None, "day", "month day year")
+            add(span, date(int(m.group("year")), _month(m), int(m.group("day"))), None, "day", "month day year")
         except ValueError:
             pass
     for m in re.finditer(rf"\b(?P<day>\d{{1,2}})\s+{_M}\s+(?P<year>\d{{4}})\b", masked, re.I):
         try:
-            add(m, date(int(m.group("year")), _month(m), int(m.group("day"))), None, "day", "day month year")
+            add(m.span(), date(int(m.group("year")), _month(m), int(m.group("day"))), None, "day", "day month year")
         except ValueError:
             pass
-    for m in re.finditer(rf"\b(?:in\s+)?{_M}\s+(?:of\s+)?last\s+year\b", masked, re.I):
-        add(m, date(published.year - 1, _month(m), 1), None, "month", "month of last year")
-    for m in re.finditer(rf"\b{_M}\s+(?P<year>(?:19|20)\d{{2}})\b", masked, re.I):
-        add(m, date(int(m.group("year")), _month(m), 1), None, "month", "month year")
+    for span, m in month_led(r"\s+(?:of\s+)?last\s+year\b", after_in=True):
+        add(span, date(published.year - 1, _month(m), 1), None, "month", "month of last year")
+    for span, m in month_led(r"\s+(?P<year>(?:19|20)\d{2})\b"):
+        add(span, date(int(m.group("year")), _month(m), 1), None, "month", "month year")
     no_year = (
-        (rf"\b{_M}\s+(?P<day>\d{{1,2}})(?!\d|,?\s+\d{{4}})\b", "month day"),
-        (rf"\b(?P<day>\d{{1,2}})\s+{_M}(?!\s+\d)", "day month"),
+        (month_led(r"\s+(?P<day>\d{1,2})(?!\d|,?\s+\d{4})\b"), "month day"),
+        (((m.span(), m) for m in re.finditer(rf"\b(?P<day>\d{{1,2}})\s+{_M}(?!\s+\d)", masked, re.I)),
+         "day month"),
     )
-    for pattern, order in no_year:
-        for m in re.finditer(pattern, masked, re.I):
+    for matches, order in no_year:
+        for span, m in matches:
             month, day, context = _month(m), int(m.group("day")), context_of(m)
             try:
-                add(m, date(_near_year(month, day, published, context), month, day), None, "day",
+                add(span, date(_near_year(month, day, published, context), month, day), None, "day",
                     f"{order}, year from context" if context else f"{order}, year of publication")
             except ValueError:
                 pass
     for m in re.finditer(rf"in(?<!\w..)\s+{_M}(?!\s+\d)", masked, re.I):
         month = _month(m)
         year = context_of(m) or (published.year if month <= published.month else published.year - 1)
-        add(m, date(year, month, 1), None, "month", "in month")
+        add(m.span(), date(year, month, 1), None, "month", "in month")
     for m in re.finditer(r"\b(?:earlier\s+|later\s+)?today\b", masked, re.I):
-        add(m, published, None, "day", "today")
+        add(m.span(), published, None, "day", "today")
     for m in re.finditer(r"yesterday(?<!\w.{9})\b", masked, re.I):
-        add(m, published - timedelta(days=1), None, "day", "yesterday")
+        add(m.span(), published - timedelta(days=1), None, "day", "yesterday")
     for m in re.finditer(r"on(?<!\w..)\s+(?P<wd>" + "|".join(WEEKDAYS) + r")\b", masked, re.I):
         back = (published.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
-        add(m, published - timedelta(days=back), None, "day", "weekday before publication")
+        add(m.span(), published - timedelta(days=back), None, "day", "weekday before publication")
     for m in re.finditer(r"the(?<!\w.{3})\s+(?P<decade>(?:19|20)\d0)s\b", masked, re.I):
         y = int(m.group("decade"))
-        add(m, date(y, 1, 1), date(y + 9, 12, 31), "year", "decade")
+        add(m.span(), date(y, 1, 1), date(y + 9, 12, 31), "year", "decade")
     for m in re.finditer(r"(?P<year>(?:19|20)(?<!\w..)\d{2})\b", masked):
-        add(m, date(int(m.group("year")), 1, 1), None, "year", "year")
+        add(m.span(), date(int(m.group("year")), 1, 1), None, "year", "year")
 
     # "the four-day drill": a start day in the same paragraph gets its end. The first such
     # start in the order the rules found them, then the next for the next duration.

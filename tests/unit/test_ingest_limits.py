@@ -222,3 +222,29 @@ def test_marking_is_not_a_scan_of_every_place_for_every_country(geo):
     seen = line_events(lambda: marked_article(result))
     # linear: about a few lines per find; the old any() over all places was countries x places
     assert seen < 40 * (len(result.places) + len(result.countries) + len(result.dates))
+
+
+DATE_WORDS = ["May", "may", "JUNE", "Sept.", "in", "within", "of", "last", "year", "this", "from", "to", "5", "18,",
+              "31", "2025", "1999", "xMay", "May5", "today", "on", "Monday", "four-day", "the", "1990s", "Ü"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(DATE_WORDS), st.sampled_from([" ", " ", "  ", "\n\n", ", ", "-"])),
+                max_size=40))
+def test_month_rules_on_the_lower_cased_text_find_what_the_case_blind_passes_find(words):
+    from frontier_atlas.ingest.dates import find_dates
+
+    text = "".join(w + gap for w, gap in words)
+    assert find_dates(text, PUBLISHED) == find_dates(text, PUBLISHED, fast=False)
+
+
+def test_month_rules_keep_the_in_before_a_month_and_skip_a_month_inside_a_word():
+    from frontier_atlas.ingest.dates import find_dates
+
+    text = "Talks began in May of last year; within May of last year; xMay 5, 2025; and on May 5, 2025."
+    fast, slow = find_dates(text, PUBLISHED), find_dates(text, PUBLISHED, fast=False)
+    assert fast == slow
+    assert [f.text for f in fast if f.rule in ("month of last year", "month day year")] == [
+        "in May of last year", "May of last year", "May 5, 2025"]
+    # "İ" lower-cases to two characters: such a text takes the case-blind passes, with the same finds
+    assert [f.text for f in find_dates("İstanbul, " + text, PUBLISHED)] == [f.text for f in fast]
