@@ -85,13 +85,12 @@ def _geocode(args) -> int:
 def _import(args) -> int:
     from pathlib import Path
 
-    from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header
+    from frontier_atlas.events import ImportStore, guess_mapping, import_events
+    from frontier_atlas.events.reader import read_file_header
 
     path = Path(args.file)
     with path.open("rb") as f:
-        head = f.read(1_000_000)
-    mapping = guess_mapping(read_header(head if not path.suffix.lower().endswith("json") else path.read_bytes(),
-                                        path.name))
+        mapping = guess_mapping(read_file_header(f, path.name))
     if mapping.missing():
         print(f"{path.name}: no column for {', '.join(mapping.missing())}; use the Import page to map columns")
         return 2

@@ -36,6 +36,7 @@ from frontier_atlas.events.formats import (
     country_code,
 )
 
+HEAD_BYTES = 1_000_000  # what a file's encoding, kind and CSV header are read from
 CHUNK_ROWS = 50_000  # about 10 MB of ACLED text: what an import holds parsed at once (bench: robustness.md)
 _ISO_DAY = r"^\d{4}-\d{2}-\d{2}"
 # Limits on a file's shape, checked before the work they bound: a small file of many
@@ -108,12 +109,23 @@ def read_header(data: bytes, name: str) -> list[str]:
         raise UnreadableFile(f"{name} is not a CSV or GeoJSON we can read ({exc})") from exc
 
 
+def read_file_header(stream: BinaryIO, name: str) -> list[str]:
+    """``read_header`` of an open file, reading what it needs: a CSV's head, a GeoJSON whole."""
+    stream.seek(0)
+    data = stream.read(HEAD_BYTES)
+    if is_geojson(name, data[:200]):
+        stream.seek(0)
+        data = stream.read()
+    stream.seek(0)
+    return read_header(data, name)
+
+
 def _read_header(data: bytes, name: str) -> list[str]:
     if is_geojson(name, data[:200]):
         return [*_property_names(_features(data)), "latitude", "longitude"]
-    enc = detect_encoding(data[:1_000_000])
+    enc = detect_encoding(data[:HEAD_BYTES])
     _check_csv_header(data[:MAX_HEADER_BYTES + 1], enc, name)
-    return list(pd.read_csv(io.BytesIO(data[:1_000_000]), nrows=0, encoding=enc,
+    return list(pd.read_csv(io.BytesIO(data[:HEAD_BYTES]), nrows=0, encoding=enc,
                             encoding_errors="replace").columns)
 
 
@@ -194,7 +206,7 @@ def _event_chunks(stream: BinaryIO, name: str, mapping: ColumnMapping, result: I
                   progress: Callable[[float, str], None] | None) -> Iterator[pd.DataFrame]:
     size = stream.seek(0, io.SEEK_END) or 1
     stream.seek(0)
-    head = stream.read(1_000_000)
+    head = stream.read(HEAD_BYTES)
     stream.seek(0)
     if is_geojson(name, head[:200]):
         chunks = [_geojson_frame(stream.read(), mapping)]
@@ -263,7 +275,7 @@ def _csv_chunks(stream: BinaryIO, encoding: str, mapping: ColumnMapping,
 
 
 def _features(data: bytes) -> list:
-    text = data.decode(detect_encoding(data[:1_000_000]), errors="replace")
+    text = data.decode(detect_encoding(data[:HEAD_BYTES]), errors="replace")
     try:
         doc = json.loads(text)
     except RecursionError as exc:

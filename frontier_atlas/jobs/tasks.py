@@ -1,9 +1,10 @@
 """What the background jobs run: each task takes plain data and a ``progress`` callback.
 
-A task runs in a forked child (``worker``), so its arguments are the parent's objects
-as they were at the fork (an uploaded file is read where it lies), and whatever it
-builds is freed when the child ends. Nothing here may use a connection the server
-opened: the geocoder's cache is opened again in the child.
+A task runs in a child process (``worker``). Forked, its arguments are the parent's
+objects as they were at the fork (an uploaded file is read where it lies); started
+fresh (imports), they travel pickled, so the upload goes as a file (``spill``).
+Whatever a task builds is freed when the child ends. Nothing here may use a
+connection the server opened: the geocoder's cache is opened again in the child.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from typing import BinaryIO
 import pyarrow as pa
 
 from frontier_atlas.domain.records import Place
-from frontier_atlas.events import ColumnMapping, ImportStore, SetInfo, import_events, read_header
-from frontier_atlas.events.reader import is_geojson
+from frontier_atlas.events import ColumnMapping, ImportStore, SetInfo, import_events
+from frontier_atlas.events.reader import read_file_header
 from frontier_atlas.geocode.countries import country_index
 from frontier_atlas.geocode.factory import build_geocoder
 from frontier_atlas.geocode.geonames import geonames_index
@@ -31,7 +32,6 @@ from frontier_atlas.present.article import for_review
 # Texts up to this size are read on the page's own thread: about 20 ms of work, less
 # than starting a job and polling it would cost the user.
 INLINE_CHARS = 20_000
-HEAD_BYTES = 1_000_001  # what a CSV's header is read from (the reader looks at 1 MB)
 SPILL_PREFIX = "frontier-atlas-upload-"
 SPILL_KEEP_S = 24 * 3600
 
@@ -53,14 +53,8 @@ def extract_article(text: str, published: date, places: list[Place], overrides: 
 
 def upload_header(source: BinaryIO, name: str, *, progress: Progress) -> list[str]:
     """A CSV's columns from its head; a GeoJSON's property names from all of it."""
-    source.seek(0)
-    head = source.read(HEAD_BYTES)
-    if is_geojson(name, head[:200]):
-        progress(0.1, "reading the GeoJSON's features")
-        source.seek(0)
-        head = source.read()
-    source.seek(0)
-    return read_header(head, name)
+    progress(0.1, "reading the file's columns")
+    return read_file_header(source, name)
 
 
 def spill(source: BinaryIO, name: str) -> Path:
