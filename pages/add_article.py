@@ -20,7 +20,7 @@ from frontier_atlas.ingest.confirm import SourceInput, confirm
 from frontier_atlas.ingest.drafts import Extraction, extract
 from frontier_atlas.ingest.reading import MAX_BYTES, TextLimitError, UploadError, read_upload
 from frontier_atlas.jobs.tasks import INLINE_CHARS, extract_article, warm_for_extraction
-from frontier_atlas.jobs.worker import CANCELLED, DONE
+from frontier_atlas.jobs.worker import DONE
 from frontier_atlas.map.canvas import build_places_map
 from frontier_atlas.places.review import position_row
 from frontier_atlas.present.article import marked_article
@@ -294,13 +294,10 @@ def article_page() -> None:
             background.start(keys.ARTICLE_JOB, extract_article, text, given.published, atlas.ds.places,
                              atlas.ds.overrides, atlas.settings.geocode_cache_path,
                              label="Reading the article", expected=(TextLimitError,))
-    ended = background.outcome(keys.ARTICLE_JOB)
+    ended = background.outcome(keys.ARTICLE_JOB, failed="The article was not read",
+                               cancelled="Cancelled: nothing was read.")
     if ended is not None and ended.state == DONE:
         keys.EXTRACTION.set(state, ended.value)
-    elif ended is not None and ended.state == CANCELLED:
-        st.info("Cancelled: nothing was read.")
-    elif ended is not None:
-        st.error(md_text(ended.reason if ended.error else f"The article was not read: {ended.reason}."))
     result = keys.EXTRACTION.get(state)
     saved = keys.SAVED.get(state)
     if saved:

@@ -32,7 +32,7 @@ from frontier_atlas.events import (
 from frontier_atlas.events.formats import DATE_PRECISIONS, GEO_PRECISIONS
 from frontier_atlas.events.reader import MAX_COLUMNS
 from frontier_atlas.jobs.tasks import import_file, spill, upload_header
-from frontier_atlas.jobs.worker import CANCELLED, DONE
+from frontier_atlas.jobs.worker import DONE
 from frontier_atlas.present.escaping import md_text
 
 FORMATS = {"acled": "ACLED export", "ucdp": "UCDP GED export", "custom": "other file: map its columns"}
@@ -53,12 +53,12 @@ def upload_columns(upload) -> list[str] | None:
         keys.UPLOAD_COLUMNS.set(state, (upload.file_id, None))
         background.start(keys.HEADER_JOB, upload_header, upload, upload.name,
                          label="Reading the file's columns", expected=(UnreadableFile,))
-    ended = background.outcome(keys.HEADER_JOB)
+    ended = background.outcome(keys.HEADER_JOB, failed="The file was not read",
+                               cancelled="Cancelled: the file's columns were not read.")
     if ended is not None and ended.state == DONE:
         keys.UPLOAD_COLUMNS.set(state, (upload.file_id, ended.value))
     elif ended is not None:
         keys.UPLOAD_COLUMNS.pop(state)  # read again on the next run
-        st.error(md_text(ended.reason if ended.error else f"The file was not read: {ended.reason}."))
     known = keys.UPLOAD_COLUMNS.get(state)
     return known[1] if known else None
 
@@ -99,14 +99,11 @@ def import_controls(upload, mapping: ColumnMapping, name: str, store: ImportStor
         # a fresh process, given the file on disk: no copy of the server's memory to make
         background.start(keys.IMPORT_JOB, import_file, spill(upload, upload.name), upload.name, mapping,
                          store.folder, name or None, label="Importing", expected=(UnreadableFile,), fresh=True)
-    ended = background.outcome(keys.IMPORT_JOB)
+    ended = background.outcome(keys.IMPORT_JOB, failed="The import did not finish",
+                               cancelled="Import cancelled: nothing was stored.")
     if ended is not None and ended.state == DONE:
         keys.LAST_IMPORT.set(st.session_state, ended.value.id)
         st.toast(f"Imported {ended.value.rows:,} events")
-    elif ended is not None and ended.state == CANCELLED:
-        st.info("Import cancelled: nothing was stored.")
-    elif ended is not None:
-        st.error(md_text(ended.reason if ended.error else f"The import did not finish: {ended.reason}."))
 
 
 def set_list(store: ImportStore) -> None:

@@ -14,7 +14,8 @@ from typing import Any
 import streamlit as st
 
 from frontier_atlas.app import state as keys
-from frontier_atlas.jobs.worker import Job, JobStatus, Limits
+from frontier_atlas.jobs.worker import CANCELLED, FAILED, Job, JobStatus, Limits
+from frontier_atlas.present.escaping import md_text
 from frontier_atlas.settings import settings
 
 _FIRST_WAIT_S = 0.3  # a short job ends before the page is drawn: no bar, no extra rerun
@@ -34,17 +35,25 @@ def start(key: keys.Key[Job], task: Callable[..., Any], *args: Any, label: str,
         time.sleep(0.02)  # sleeping holds no lock: other sessions' scripts run meanwhile
 
 
-def outcome(key: keys.Key[Job]) -> JobStatus | None:
-    """The job's end, once, when it has ended; meanwhile its bar and Cancel, and None."""
+def outcome(key: keys.Key[Job], *, failed: str, cancelled: str) -> JobStatus | None:
+    """The job's end, once, when it has ended; meanwhile its bar and Cancel, and None.
+
+    A job that did not finish is said on the page: ``cancelled`` as it is, ``failed`` ("The
+    import did not finish") before the reason, unless the task raised an expected error,
+    whose own message is for the user."""
     job = key.get(st.session_state)
     if job is None:
         return None
     status = job.poll()
-    if status.finished:
-        key.pop(st.session_state)
-        return status
-    _watch(key)
-    return None
+    if not status.finished:
+        _watch(key)
+        return None
+    key.pop(st.session_state)
+    if status.state == CANCELLED:
+        st.info(cancelled)
+    elif status.state == FAILED:
+        st.error(md_text(status.reason if status.error else f"{failed}: {status.reason}."))
+    return status
 
 
 def running(key: keys.Key[Job]) -> bool:
