@@ -8,6 +8,7 @@ the two agree. Streamlit's own settings live in ``.streamlit/config.toml``.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
@@ -116,7 +117,7 @@ class Settings:
                 value = float(raw)
             except ValueError:
                 return default
-            return value if value > 0 and value == value and value != float("inf") else default
+            return value if math.isfinite(value) and value > 0 else default
         return positive(self.job_seconds, 600.0), int(positive(self.job_memory, 2048.0))
 
     @property

@@ -49,7 +49,6 @@ _WORD = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'\-]*")
 _SPACE = re.compile(r"\s*")
 _UNSEEN = object()
 _AFTER_TITLE = re.compile(r"(?<!\S)(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")\.*\s+", re.I)
-_POSSESSIVE = re.compile(r"[’']s$")
 
 
 @dataclass(frozen=True)
