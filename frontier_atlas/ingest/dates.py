@@ -117,14 +117,39 @@ def _masked(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+def _stretches(spans: list[tuple[int, int]], only: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of each run of consecutive paragraphs in ``only``."""
+    out: list[tuple[int, int]] = []
+    last = -2
+    for i in only:
+        if i == last + 1 and out:
+            out[-1] = (out[-1][0], spans[i][1])
+        else:
+            out.append(spans[i])
+        last = i
+    return out
+
+
 def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None = None,
-               fast: bool = True) -> list[DateFound]:
+               fast: bool = True, only: list[int] | None = None) -> list[DateFound]:
     """Every date expression we can resolve, in text order.
 
     Linear in the text: each pattern runs once over it, a match's paragraph is found by
-    bisection, and a span is checked against those already taken with a mask of the text."""
+    bisection, and a span is checked against those already taken with a mask of the text.
+    ``only``: the paragraphs (indexes into ``spans``, increasing) to read, when the caller
+    needs no others; every rule stays within its paragraph, so their finds are the same."""
     spans = paragraphs(text) if spans is None else spans
-    masked = _masked(text, spans)
+    read = spans if only is None else [spans[i] for i in only]
+    masked = _masked(text, read)
+    # each pass runs over the stretches of paragraphs read, not over the NULs between them
+    # (a pass over 2 MB costs 10-50 ms even where nothing can match); a stretch is bounded
+    # by NULs, so its ends look to a pattern as they do in the whole masked text
+    stretches = _stretches(spans, only) if only is not None else [(0, len(text))]
+
+    def scan(pattern: str, subject: str, flags: int = 0) -> Iterator[re.Match]:
+        rx = re.compile(pattern, flags)
+        for a, b in stretches:
+            yield from rx.finditer(subject, a, b)
     starts = [a for a, _ in spans]
     found: list[DateFound] = []
     # one byte per character: set where a date or a quotation already is
@@ -139,9 +164,9 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
     # with its literal is found by a fast search, so ``\b`` is written as a look back after it:
     # ``(?<!\w.{4})`` after "this" says the character before "this" is not a letter.
     contexts: dict[int, int] = {}  # paragraph -> the year "last year" or "this year" sets
-    for m in re.finditer(r"this(?<!\w.{4}) year\b", masked, re.I):
+    for m in scan(r"this(?<!\w.{4}) year\b", masked, re.I):
         contexts[para_of(m.start())] = published.year
-    for m in re.finditer(r"last(?<!\w.{4}) year\b", masked, re.I):
+    for m in scan(r"last(?<!\w.{4}) year\b", masked, re.I):
         contexts[para_of(m.start())] = published.year - 1  # "last year" wins, as before
 
     def add(span: tuple[int, int], start: date, end: date | None, precision: str, rule: str) -> None:
@@ -163,10 +188,10 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
         match is kept only where a word begins. ``after_in``: an "in " before it is in the span."""
         if low is None:
             lead = r"\b(?:in\s+)?" if after_in else r"\b"
-            for m in re.finditer(lead + _M + rest, masked, re.I):
+            for m in scan(lead + _M + rest, masked, re.I):
                 yield m.span(), m
             return
-        for m in re.finditer(_M_LOWER + rest, low):
+        for m in scan(_M_LOWER + rest, low):
             a = m.start()
             if a and _WORD_CHAR.match(low, a - 1):
                 continue
@@ -181,7 +206,7 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
          rf"(?:\s+(?P<year>\d{{4}}))?", "range day month"),
     ]
     for pattern, rule in rules:
-        for m in re.finditer(pattern, masked, re.I):
+        for m in scan(pattern, masked, re.I):
             month, d1, d2 = _month(m), int(m.group("d1")), int(m.group("d2"))
             year = int(m.group("year")) if m.group("year") else _near_year(month, d1, published, context_of(m))
             try:
@@ -193,7 +218,7 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
             add(span, date(int(m.group("year")), _month(m), int(m.group("day"))), None, "day", "month day year")
         except ValueError:
             pass
-    for m in re.finditer(rf"\b(?P<day>\d{{1,2}})\s+{_M}\s+(?P<year>\d{{4}})\b", masked, re.I):
+    for m in scan(rf"\b(?P<day>\d{{1,2}})\s+{_M}\s+(?P<year>\d{{4}})\b", masked, re.I):
         try:
             add(m.span(), date(int(m.group("year")), _month(m), int(m.group("day"))), None, "day", "day month year")
         except ValueError:
@@ -204,7 +229,7 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
         add(span, date(int(m.group("year")), _month(m), 1), None, "month", "month year")
     no_year = (
         (month_led(r"\s+(?P<day>\d{1,2})(?!\d|,?\s+\d{4})\b"), "month day"),
-        (((m.span(), m) for m in re.finditer(rf"\b(?P<day>\d{{1,2}})\s+{_M}(?!\s+\d)", masked, re.I)),
+        (((m.span(), m) for m in scan(rf"\b(?P<day>\d{{1,2}})\s+{_M}(?!\s+\d)", masked, re.I)),
          "day month"),
     )
     for matches, order in no_year:
@@ -215,21 +240,21 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
                     f"{order}, year from context" if context else f"{order}, year of publication")
             except ValueError:
                 pass
-    for m in re.finditer(rf"in(?<!\w..)\s+{_M}(?!\s+\d)", masked, re.I):
+    for m in scan(rf"in(?<!\w..)\s+{_M}(?!\s+\d)", masked, re.I):
         month = _month(m)
         year = context_of(m) or (published.year if month <= published.month else published.year - 1)
         add(m.span(), date(year, month, 1), None, "month", "in month")
-    for m in re.finditer(r"\b(?:earlier\s+|later\s+)?today\b", masked, re.I):
+    for m in scan(r"\b(?:earlier\s+|later\s+)?today\b", masked, re.I):
         add(m.span(), published, None, "day", "today")
-    for m in re.finditer(r"yesterday(?<!\w.{9})\b", masked, re.I):
+    for m in scan(r"yesterday(?<!\w.{9})\b", masked, re.I):
         add(m.span(), published - timedelta(days=1), None, "day", "yesterday")
-    for m in re.finditer(r"on(?<!\w..)\s+(?P<wd>" + "|".join(WEEKDAYS) + r")\b", masked, re.I):
+    for m in scan(r"on(?<!\w..)\s+(?P<wd>" + "|".join(WEEKDAYS) + r")\b", masked, re.I):
         back = (published.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
         add(m.span(), published - timedelta(days=back), None, "day", "weekday before publication")
-    for m in re.finditer(r"the(?<!\w.{3})\s+(?P<decade>(?:19|20)\d0)s\b", masked, re.I):
+    for m in scan(r"the(?<!\w.{3})\s+(?P<decade>(?:19|20)\d0)s\b", masked, re.I):
         y = int(m.group("decade"))
         add(m.span(), date(y, 1, 1), date(y + 9, 12, 31), "year", "decade")
-    for m in re.finditer(r"(?P<year>(?:19|20)(?<!\w..)\d{2})\b", masked):
+    for m in scan(r"(?P<year>(?:19|20)(?<!\w..)\d{2})\b", masked):
         add(m.span(), date(int(m.group("year")), 1, 1), None, "year", "year")
 
     # "the four-day drill": a start day in the same paragraph gets its end. The first such
@@ -239,7 +264,7 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
         if f.precision == "day" and f.end is None and f.rule != "today":
             open_starts.setdefault(f.paragraph, deque()).append(i)
     # found by its "-day" (a fast search), the number then read just before it
-    for m in re.finditer(r"[- ]day\b", masked, re.I):
+    for m in scan(r"[- ]day\b", masked, re.I):
         m = _DAYS_BEFORE.search(masked, max(0, m.start() - 12), m.start())
         if m is None:
             continue

@@ -26,6 +26,7 @@ from frontier_atlas.ingest.entities import (
     CountryFound,
     PlaceFound,
     Spans,
+    Words,
     find_countries,
     find_forces,
     find_places,
@@ -110,51 +111,42 @@ def _collector_paused() -> Iterator[None]:
 
 def extract(text: str, published: date, geocoder: GeocoderChain, *, max_chars: int = MAX_CHARS,
             max_paragraphs: int = MAX_PARAGRAPHS, max_paragraph_chars: int = MAX_PARAGRAPH_CHARS,
-            max_drafts: int = MAX_DRAFTS, progress: Callable[[float, str], None] | None = None) -> Extraction:
+            max_drafts: int = MAX_DRAFTS, dates_before: int | None = None,
+            progress: Callable[[float, str], None] | None = None) -> Extraction:
     """Places, dates, parties and draft records of a report; ``TextLimitError`` past a limit.
 
     The limits are keywords so a benchmark can lift them to measure the cost itself;
-    ``progress`` hears each step begin (a background job's bar)."""
+    ``progress`` hears each step begin (a background job's bar). ``dates_before``: dates are
+    wanted only in the paragraphs a draft reads and in those that begin before this character
+    (all a review shows of a long text); None: in every paragraph."""
     if len(text) > max_chars:  # before even splitting it into paragraphs
         raise TextLimitError("MAX_CHARS", len(text), max_chars, "characters")
     with _collector_paused():
         paragraphs = paragraph_spans(text)
         check_text(text, paragraphs, max_chars, max_paragraphs, max_paragraph_chars)
-        return _extract(text, published, geocoder, paragraphs, max_drafts, progress or _quiet)
+        return _extract(text, published, geocoder, paragraphs, max_drafts, dates_before, progress or _quiet)
 
 
 def _quiet(fraction: float, message: str) -> None:
     pass
 
 
+def _too_many(max_drafts: int) -> TextLimitError:
+    return TextLimitError("MAX_DRAFTS", max_drafts, max_drafts, "draft records", at_least=True)
+
+
 def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: list[tuple[int, int]],
-             max_drafts: int, progress: Callable[[float, str], None]) -> Extraction:
+             max_drafts: int, dates_before: int | None, progress: Callable[[float, str], None]) -> Extraction:
     index = Spans(paragraphs)
     progress(0.05, "finding countries")
-    countries = find_countries(text, paragraphs)
+    words = Words(text, paragraphs)
+    countries = find_countries(text, paragraphs, words)
     progress(0.15, "finding places")
-    places = find_places(text, geocoder, spans=paragraphs, countries=countries)
-    progress(0.6, "finding dates")
-    dates = find_dates(text, published, paragraphs)
-    forces = find_forces(text)
-    progress(0.85, "drafting records")
-    drafts: list[Draft] = []
-
-    def add(d: Draft) -> None:
-        if len(drafts) >= max_drafts:
-            raise TextLimitError("MAX_DRAFTS", max_drafts, max_drafts, "draft records", at_least=True)
-        drafts.append(d)
-
+    places = find_places(text, geocoder, spans=paragraphs, countries=countries, words=words)
     n = len(paragraphs)
-    dates_in = _ByParagraph(dates, lambda f: f.paragraph)
-    places_in = _ByParagraph(places, lambda p: p.paragraph)
-    countries_in = _ByParagraph(countries, lambda c: c.paragraph)
-    forces_in = _ByParagraph(forces, lambda f: index.index(f[1][0]))
-    country_starts = [c.span[0] for c in countries]  # increasing: the words do not overlap
-    country_ends = [c.span[1] for c in countries]
-    country_at = {c.span[0]: c for c in countries}
 
-    # ---- exercises: a quoted codename in a paragraph about a drill
+    # ---- exercises: a quoted codename in a paragraph about a drill (found before the dates,
+    # which are read only where a draft or the review needs them)
     about_drill = sorted({pn for m in EXERCISE_CUES.finditer(text)
                           if (pn := index.index(m.start())) is not None})
     drill = set(about_drill)
@@ -165,6 +157,7 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             codename_memo[q] = CODENAME.search(text, *paragraphs[q]) is not None
         return codename_memo[q]
 
+    exercises: list[tuple[int, list[re.Match], list[int]]] = []
     for pn in about_drill:
         p0, p1 = paragraphs[pn]
         names = list(CODENAME.finditer(text, p0, p1))
@@ -177,6 +170,37 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             if q not in drill or has_codename(q):
                 break
             scope.append(q)
+        exercises.append((pn, names, scope))
+    agreements = [m for m in AGREEMENT_CUE.finditer(text) if index.index(m.start()) is not None]
+    crossings = [p for p in places if p.kind == "crossing"]
+    if sum(len(names) for _, names, _ in exercises) + len(crossings) > max_drafts:
+        raise _too_many(max_drafts)  # known before the dates are read: a refusal costs no more
+
+    progress(0.6, "finding dates")
+    wanted = None
+    if dates_before is not None:
+        wanted = {q for _, _, scope in exercises for q in scope} | {p.paragraph for p in crossings}
+        wanted |= {index.index(m.start()) for m in agreements}
+        wanted |= set(range(bisect_left(index.starts, dates_before)))
+    dates = find_dates(text, published, paragraphs, only=None if wanted is None else sorted(wanted))
+    forces = find_forces(text)
+    progress(0.85, "drafting records")
+    drafts: list[Draft] = []
+
+    def add(d: Draft) -> None:
+        if len(drafts) >= max_drafts:
+            raise _too_many(max_drafts)
+        drafts.append(d)
+
+    dates_in = _ByParagraph(dates, lambda f: f.paragraph)
+    places_in = _ByParagraph(places, lambda p: p.paragraph)
+    countries_in = _ByParagraph(countries, lambda c: c.paragraph)
+    forces_in = _ByParagraph(forces, lambda f: index.index(f[1][0]))
+    country_starts = [c.span[0] for c in countries]  # increasing: the words do not overlap
+    country_ends = [c.span[1] for c in countries]
+    country_at = {c.span[0]: c for c in countries}
+
+    for pn, names, scope in exercises:
         days = [f for q in scope for f in dates_in[q] if f.precision == "day" and f.rule != "today"]
         local = [p for p in places_in[pn] if p.kind != "country" and not is_dateline(text, p)]
         local_names = list(dict.fromkeys(p.name if not p.kind or p.kind == "region" and p.query == p.name
@@ -220,9 +244,7 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
     crossing_memo: dict[int, bool] = {}
 
     # ---- crossings: a place read as a crossing, in a sentence about crossing
-    for p in places:
-        if p.kind != "crossing":
-            continue
+    for p in crossings:
         para = paragraphs[p.paragraph]
         d = Draft("crossing", p.name, {"name": p.name, "places": [p.query], "type": "road"})
         d.cite("name", p.span)
@@ -285,9 +307,9 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
 
     # ---- events: agreements on a text (the pattern never spans a line, so never a paragraph)
     seen: set[int] = set()
-    for m in AGREEMENT_CUE.finditer(text):
+    for m in agreements:
         pn = index.index(m.start())
-        if pn is None or pn in seen:
+        if pn in seen:
             continue
         seen.add(pn)
         group = countries_in[pn]

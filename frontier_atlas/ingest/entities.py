@@ -1,7 +1,8 @@
 """Places, countries and forces named in a report, each with the span it came from.
 
-Linear in the text (n log n at most): a position's paragraph, quotation and nearby
-country are looked up by bisection in sorted spans, never by a scan over all of them.
+Linear in the text (n log n at most): a word's paragraph and nearby countries are found
+by one sorted search for all words, a quotation by a mask of the text, never by a scan
+over all of them.
 The limits on what is read at all are in ``ingest.reading``.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+
+import numpy as np
 
 from frontier_atlas.domain.countries import alpha2, alpha3
 from frontier_atlas.domain.position import Position
@@ -32,6 +35,9 @@ _FOLDED = r"[\s\-‐–—_'’ʼ`´.,()/]"
 _CUE = re.compile(_FOLDED + r"{0,20}(?:"
                   + "|".join(f"(?P<c{i}>{word.replace(' ', _FOLDED + '+')})" for i, (word, _) in enumerate(CUES))
                   + ")", re.I)
+# The first word of each cue, found by one search of the text: only a word followed by one
+# within 20 characters can have a cue, so ``_CUE`` is tried there and not after every word.
+_CUE_START = re.compile("|".join(sorted({word.split()[0] for word, _ in CUES}, key=len, reverse=True)), re.I)
 TITLES = {"general", "gen", "brigadier", "commander", "president", "minister", "mr", "ms", "dr", "admiral",
           "colonel", "captain", "spokesman", "spokesperson"}
 DEMONYMS = {
@@ -85,30 +91,38 @@ class Spans:
         return i if i >= 0 and pos < self.spans[i][1] else None
 
 
-def _paragraph_of(pos: int, paragraphs: Spans) -> int:
-    found = paragraphs.index(pos)
-    return 0 if found is None else found
+class Words:
+    """A text's capitalised words and the paragraph of each, found once for every finder.
+
+    The paragraph of each word comes from one vectorised search, not a bisection per word:
+    a 2 MB report has some 200,000 of them."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]]) -> None:
+        self.texts: list[str] = _WORD.findall(text)
+        self.starts: list[int] = [m.start() for m in _WORD.finditer(text)]
+        self.ends: list[int] = list(map(int.__add__, self.starts, map(len, self.texts)))
+        para_starts = np.array([a for a, _ in spans], dtype=np.int64)
+        at = np.searchsorted(para_starts, np.array(self.starts, dtype=np.int64), side="right") - 1
+        # a word is never between paragraphs (only blank lines are), so it is in paragraph ``at``
+        self.paragraph: list[int] = np.maximum(at, 0).tolist()
 
 
-def find_countries(text: str, spans: list[tuple[int, int]] | None = None) -> list[CountryFound]:
+def find_countries(text: str, spans: list[tuple[int, int]] | None = None,
+                   words: Words | None = None) -> list[CountryFound]:
     """Countries named ("Iran", "Iran's") or implied by a demonym or force ("Azerbaijani", "IRGC")."""
-    paragraphs = Spans(paragraph_spans(text) if spans is None else spans)
+    words = Words(text, paragraph_spans(text) if spans is None else spans) if words is None else words
     index = country_index()
     codes: dict[str, str | None] = {}  # a word's country, worked out once per distinct word
-    out = []
-    for m in _WORD.finditer(text):
-        written = m.group()
-        if written not in codes:
-            word = written[:-2] if written.endswith(("’s", "'s")) else written
-            code = DEMONYMS.get(word.lower())
-            if code is None:
-                pos = index.get(normalise(word))
-                code = alpha3(pos.country) if pos and pos.country else None
-            codes[written] = code
-        code = codes[written]
-        if code:
-            out.append(CountryFound(code, m.span(), written, _paragraph_of(m.start(), paragraphs)))
-    return out
+    for written in set(words.texts):
+        word = written[:-2] if written.endswith(("’s", "'s")) else written
+        code = DEMONYMS.get(word.lower())
+        if code is None:
+            pos = index.get(normalise(word))
+            code = alpha3(pos.country) if pos and pos.country else None
+        codes[written] = code
+    starts, ends, paragraph = words.starts, words.ends, words.paragraph
+    return [CountryFound(code, (starts[j], ends[j]), written, paragraph[j])
+            for j, written in enumerate(words.texts) if (code := codes[written])]
 
 
 def find_forces(text: str) -> list[tuple[str, tuple[int, int]]]:
@@ -124,31 +138,36 @@ def is_dateline(text: str, place: PlaceFound) -> bool:
 
 
 def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: list[tuple[int, int]] | None = None,
-                countries: list[CountryFound] | None = None) -> list[PlaceFound]:
+                countries: list[CountryFound] | None = None, words: Words | None = None) -> list[PlaceFound]:
     """Place names, matched longest first against the gazetteers, kinds read from the words
     after them. Town names are kept only in countries the report itself names, so a name
     in a title or a codename ("Aras 2025" is quoted) does not become a town elsewhere.
 
-    ``spans`` and ``countries``, when the caller has them, are this text's paragraphs and
-    ``find_countries``; they are not found again."""
+    ``spans``, ``countries`` and ``words``, when the caller has them, are this text's
+    paragraphs, ``find_countries`` and ``Words``; they are not found again."""
     spans = paragraph_spans(text) if spans is None else spans
-    paragraphs = Spans(spans)
+    words = Words(text, spans) if words is None else words
     in_quote = bytearray(len(text) + 1)  # 1 inside a quotation: one index per word, not a bisection
     for a, b in quoted_spans(text):
         in_quote[a:b] = b"\1" * (b - a)
     # where a word follows a title ("General Bagheri" is a person): one pass, not a look back per word
     after_title = {m.end() for m in _AFTER_TITLE.finditer(text)}
-    countries = find_countries(text, spans) if countries is None else countries
-    country_ends = [c.span[1] for c in countries]  # increasing: the words do not overlap
+    countries = find_countries(text, spans, words) if countries is None else countries
     mentioned = {alpha2(c.code) for c in countries}
-    words = list(_WORD.finditer(text))
-    starts, ends = [m.start() for m in words], [m.end() for m in words]
-    possessive = [m.group().endswith(("’s", "'s")) for m in words]
+    starts, ends, paragraph_of = words.starts, words.ends, words.paragraph
+    last = len(starts)
+    possessive = [w.endswith(("’s", "'s")) for w in words.texts]
     gaps = [text[e:s] for e, s in zip(ends, starts[1:])] + [""]
     # run[j]: how many words after word j may belong to one name with it (joined by a space or hyphen)
-    run = [0] * len(words)
-    for j in range(len(words) - 2, -1, -1):
+    run = [0] * last
+    for j in range(last - 2, -1, -1):
         run[j] = run[j + 1] + 1 if gaps[j] in (" ", "-") else 0
+    cue_at = _cues_after(text, ends)
+    cue_of = [CUES[int(m.lastgroup[1:])] if m else None for m in cue_at]
+    # where a name may end: before a cue, at a possessive, or before anything but one space
+    # ("Baghanis" in "Baghanis Ayrim" is part of a longer name we do not know)
+    stops = [k for k in range(last) if cue_of[k] or possessive[k] or gaps[k] != " "]
+    hint_of = _hints(countries, starts, paragraph_of)
     out: list[PlaceFound] = []
     answers: dict[tuple[str, str | None], Position | None] = {}  # a long report names a place many times
 
@@ -157,32 +176,23 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
             answers[q, hint] = (geocoder.locate(q, hint) if hint else None) or geocoder.locate(q)
         return answers[q, hint]
 
-    i, last = 0, len(words)
-    cues: list = [_UNSEEN] * last
+    i = 0
     while i < last:
         start = starts[i]
         if in_quote[start] or start in after_title:
             i += 1
             continue
         hit = None
-        for n in range(min(max_words, run[i] + 1, last - i), 0, -1):
-            k = i + n - 1  # the last word of the name
-            end = ends[k]
-            name = text[start:end - 2] if possessive[k] else text[start:end]
-            if len(name) < 3:
+        # the names that begin here, longest first: they end at a stop within the run
+        first, top = bisect_left(stops, i), bisect_right(stops, i + min(max_words - 1, run[i]))
+        for k in reversed(stops[first:top]):
+            end = ends[k] - 2 if possessive[k] else ends[k]
+            if end - start < 3:
                 continue
-            if cues[k] is _UNSEEN:  # the words after word k: read once, whichever name ends there
-                cues[k] = _CUE.match(text, end, end + 40)
-            cue_at = cues[k]
-            cue = CUES[int(cue_at.lastgroup[1:])] if cue_at else None
-            if not cue and gaps[k] == " " and not possessive[k]:
-                continue  # "Baghanis" in "Baghanis Ayrim": part of a longer name we do not know
+            name = text[start:end]
+            cue = cue_of[k]
             query = f"{name} {cue[0]}" if cue else name
-            # the country named just before ("Iran's Ardabil Province") chooses between homonyms
-            lo, hi = bisect_left(country_ends, start - 40), bisect_right(country_ends, start)
-            paragraph = _paragraph_of(start, paragraphs) if lo < hi else -1
-            hint = next((countries[j].code for j in range(hi - 1, lo - 1, -1)
-                         if countries[j].paragraph == paragraph), None)
+            hint = hint_of[i]
             pos = locate(query, hint)
             if pos is None and cue:
                 pos = locate(name, hint)
@@ -191,9 +201,8 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
             if pos.provider == "GeoNames" and pos.country not in mentioned:
                 continue  # a town in a country the report never names: most likely a false match
             kind = "country" if pos.precision == "country" else (cue[1] if cue else None)
-            if paragraph < 0:
-                paragraph = _paragraph_of(start, paragraphs)
-            hit = (n, PlaceFound(name, (start, cue_at.end() if cue_at else end), kind, query, pos, paragraph))
+            span = (start, cue_at[k].end() if cue else ends[k])
+            hit = (k - i + 1, PlaceFound(name, span, kind, query, pos, paragraph_of[i]))
             break
         if hit:
             out.append(hit[1])
@@ -201,3 +210,30 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
         else:
             i += 1
     return out
+
+
+def _cues_after(text: str, ends: list[int]) -> list[re.Match | None]:
+    """The cue right after each word ("Province" after "Ardabil"), or None."""
+    cue_starts = np.array([m.start() for m in _CUE_START.finditer(text)] + [len(text) + 99], dtype=np.int64)
+    word_ends = np.array(ends, dtype=np.int64)
+    following = cue_starts[np.searchsorted(cue_starts, word_ends, side="right")]
+    out: list[re.Match | None] = [None] * len(ends)
+    for k in np.flatnonzero(following - word_ends <= 20).tolist():  # what ``_CUE`` can skip to its word
+        out[k] = _CUE.match(text, ends[k], ends[k] + 40)
+    return out
+
+
+def _hints(countries: list[CountryFound], starts: list[int], paragraph_of: list[int]) -> list[str | None]:
+    """For each word, the country named just before it ("Iran's Ardabil Province"), which
+    chooses between homonyms: the last one ending at most 40 characters before the word, in
+    its paragraph. Only the last can be: one before it is in the same paragraph or an earlier one."""
+    if not countries:
+        return [None] * len(starts)
+    country_ends = np.array([c.span[1] for c in countries], dtype=np.int64)  # increasing
+    country_paragraph = np.array([c.paragraph for c in countries], dtype=np.int64)
+    word_starts = np.array(starts, dtype=np.int64)
+    j = np.searchsorted(country_ends, word_starts, side="right") - 1
+    near = (j >= 0) & (country_ends[np.maximum(j, 0)] >= word_starts - 40)
+    near &= country_paragraph[np.maximum(j, 0)] == np.array(paragraph_of, dtype=np.int64)
+    codes = [c.code for c in countries]
+    return [codes[x] if ok else None for x, ok in zip(j.tolist(), near.tolist())]

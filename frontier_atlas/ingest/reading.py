@@ -11,8 +11,9 @@ these bounds, checked by ``check_text`` before any work starts, cap what one cli
 - ``MAX_PARAGRAPHS``: blocks separated by blank lines (each is scanned by every rule);
 - ``MAX_PARAGRAPH_CHARS``: the longest paragraph (a draft cites every find in its
   paragraph, so one huge paragraph makes every draft in it huge);
-- ``MAX_DRAFTS``: draft records one text may propose (the review page shows each one);
-  this one can only be known during the work, which stops as soon as it is passed.
+- ``MAX_DRAFTS``: draft records one text may propose (the review page holds each one);
+  most drafts (exercises, crossings) are counted once the places are found, and a text
+  past it is refused then, before its dates are read; the rest stop the work once passed.
 
 Past a limit the user gets a ``TextLimitError`` naming it, not a stalled page.
 """

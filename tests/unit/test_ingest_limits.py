@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.paths import SEED
+from support.paths import ROOT, SEED
 
 from frontier_atlas.data.curated import load_dataset
 from frontier_atlas.geocode.chain import GeocoderChain
@@ -248,3 +248,38 @@ def test_month_rules_keep_the_in_before_a_month_and_skip_a_month_inside_a_word()
         "in May of last year", "May of last year", "May 5, 2025"]
     # "İ" lower-cases to two characters: such a text takes the case-blind passes, with the same finds
     assert [f.text for f in find_dates("İstanbul, " + text, PUBLISHED)] == [f.text for f in fast]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(DATE_WORDS + ["“", "”", '"']),
+                          st.sampled_from([" ", "  ", "\n\n", "\n\n", ", ", "-"])), max_size=60),
+       st.sets(st.integers(0, 30)))
+def test_dates_read_in_some_paragraphs_are_those_a_whole_reading_finds_there(words, chosen):
+    from frontier_atlas.ingest.dates import find_dates
+
+    text = "".join(w + gap for w, gap in words)
+    spans = paragraphs(text)
+    only = sorted(i for i in chosen if i < len(spans))
+    whole = find_dates(text, PUBLISHED, spans)
+    assert find_dates(text, PUBLISHED, spans, only=only) == [f for f in whole if f.paragraph in only]
+
+
+def test_a_long_text_reads_dates_only_where_a_draft_or_the_review_needs_them(geo):
+    from frontier_atlas.present.article import for_review
+
+    reports = "\n\n".join((ROOT / "tests/fixtures/reports" / n).read_text(encoding="utf-8")
+                          for n in ("border-villages.txt", "drill-announcement.txt", "joint-exercise-report.txt"))
+    text = "\n\n".join([reports] * 4)
+    whole = extract(text, PUBLISHED, geo)
+    part = extract(text, PUBLISHED, geo, dates_before=1500)
+    assert part.drafts == whole.drafts and part.places == whole.places
+    assert for_review(part, 1500) == for_review(whole, 1500)
+    assert 0 < len(part.dates) < len(whole.dates)  # the border reports' dates no draft reads are not read
+
+
+def test_too_many_drafts_are_refused_before_the_dates_are_read(geo):
+    text = "The drill " + " ".join(f"“Name{i}” on May {i % 28 + 1}, 2025" for i in range(30)) + "."
+    heard: list[str] = []
+    with pytest.raises(TextLimitError, match="MAX_DRAFTS"):
+        extract(text, PUBLISHED, geo, max_drafts=29, progress=lambda f, message: heard.append(message))
+    assert "finding places" in heard and "finding dates" not in heard
