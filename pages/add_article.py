@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
@@ -19,8 +20,8 @@ from frontier_atlas.domain.records import KIND_LABELS
 from frontier_atlas.ingest.confirm import SourceInput, confirm
 from frontier_atlas.ingest.drafts import Extraction, extract
 from frontier_atlas.ingest.reading import MAX_BYTES, TextLimitError, UploadError, read_upload
-from frontier_atlas.jobs.tasks import INLINE_CHARS, extract_article, warm_for_extraction
-from frontier_atlas.jobs.worker import DONE
+from frontier_atlas.jobs.tasks import INLINE_CHARS, extract_article
+from frontier_atlas.jobs.worker import DONE, ZYGOTE, start_zygote
 from frontier_atlas.map.canvas import build_places_map
 from frontier_atlas.places.review import position_row
 from frontier_atlas.present.article import marked_article
@@ -211,27 +212,53 @@ def _gone_record(rid: str, editors: dict[str, keys.RecordEditor]) -> None:
         st.rerun()
 
 
-def review_drafts(result: Extraction) -> tuple[dict[int, bool], dict[int, dict]]:
-    """The article with its finds marked beside the drafts, each editable; what to keep, as edited."""
+DRAFTS_PER_PAGE = 20  # editable tables drawn per run: 379 at once held the server for everyone
+
+
+def _cell(value: object) -> str:
+    """A table cell as text (an added row's empty cell comes back as None or NaN)."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _draft_rows(result: Extraction) -> list[keys.Rows]:
+    return [[{"field": k, "value": "; ".join(v) if isinstance(v, list) else str(v)} for k, v in d.fields.items()]
+            for d in result.drafts]
+
+
+def review_drafts(result: Extraction, review: keys.DraftReview) -> tuple[dict[int, bool], dict[int, dict]]:
+    """The article with its finds marked beside the drafts, a page of them at a time, each
+    editable; what to keep of every draft, as edited."""
+    state = st.session_state
+    originals = _draft_rows(result)
     col_text, col_drafts = st.columns([1, 1], gap="medium")
     with col_text:
         st.markdown("**The article** (blue: places, amber: dates, violet: parties)")
         st.html(marked_article(result))
-    keep, edited = {}, {}
     with col_drafts:
-        st.markdown(f"**{len(result.drafts)} draft record(s)**: edit any field; untick what should not be saved.")
-        for i, d in enumerate(result.drafts):
+        total = len(result.drafts)
+        st.markdown(f"**{total} draft record(s)**: edit any field; untick what should not be saved.")
+        first = 0
+        if total > DRAFTS_PER_PAGE:
+            pages = range(0, total, DRAFTS_PER_PAGE)
+            first = st.selectbox("Drafts shown", pages, key=keys.DRAFT_PAGE.name(str(review.generation)),
+                                 format_func=lambda a: f"{a + 1}–{min(a + DRAFTS_PER_PAGE, total)} of {total}")
+            st.caption("Edits and unticked drafts are kept when you show other drafts; "
+                       "Confirm and save takes every page.")
+        for i in range(first, min(first + DRAFTS_PER_PAGE, total)):
+            d = result.drafts[i]
+            item = f"{review.generation}-{i}"
+            keep_key, table_key = keys.DRAFT_KEEP.name(item), keys.DRAFT_TABLE.name(item)
             with st.expander(md_text(f"{KIND_LABELS[d.kind]}: {d.name}"), expanded=True):
-                keep[i] = st.checkbox("Save this record", value=True, key=f"keep-{i}")
-                rows = [{"field": k, "value": "; ".join(v) if isinstance(v, list) else str(v)}
-                        for k, v in d.fields.items()]
-                table = st.data_editor(pd.DataFrame(rows, columns=["field", "value"]), key=f"draft-{i}",
+                keep = st.checkbox("Save this record", value=review.keep.get(i, True), key=keep_key)
+                opened = review.open(i, not keys.DRAFT_TABLE.is_set(state, item), originals[i])
+                table = st.data_editor(pd.DataFrame(opened, columns=["field", "value"]), key=table_key,
                                        num_rows="dynamic", hide_index=True, width="stretch")
-                edited[i] = {r["field"]: r["value"] for r in table.to_dict("records") if r.get("field")}
+                review.note(i, keep, [{"field": _cell(r["field"]), "value": _cell(r["value"])}
+                                      for r in table.to_dict("records")])
                 spans = d.spans.get("name", [])
                 if spans:
                     st.caption(md_text("from: " + result.text[spans[0][0]:spans[0][1]]))
-    return keep, edited
+    return review.chosen(originals)
 
 
 MAX_DOUBTS = 20  # places with runners-up named one by one (each name once)
@@ -271,6 +298,15 @@ def save(atlas: Atlas, result: Extraction, keep: dict, edited: dict, given: Sour
         st.rerun()
 
 
+def _review(result: Extraction) -> None:
+    """Put a new extraction under review; its widgets' keys are new, so nothing of the last
+    review's edits carries over."""
+    state = st.session_state
+    last = keys.DRAFT_REVIEW.get(state)
+    keys.EXTRACTION.set(state, result)
+    keys.DRAFT_REVIEW.set(state, keys.DraftReview(generation=last.generation + 1 if last else 0))
+
+
 def article_page() -> None:
     prepare_page("Add from article")
     atlas = load_atlas()
@@ -281,29 +317,31 @@ def article_page() -> None:
                "found offline; nothing is saved until you confirm. Your records are kept apart from "
                "the curated data and marked as user-added.")
     text, given = article_input()
+    if len(text) > INLINE_CHARS:
+        start_zygote()  # the long texts' worker loads its indexes while the user fills in the source
     if st.button("Find places, dates and records", type="primary", key="extract", disabled=not text.strip()):
         keys.EXTRACTION.pop(state)
         keys.SAVED.pop(state)
         if len(text) <= INLINE_CHARS:
             try:
-                keys.EXTRACTION.set(state, extract(text, given.published, atlas.geocoder))
+                _review(extract(text, given.published, atlas.geocoder))
             except TextLimitError as exc:  # too big to read without holding the server for everyone
                 st.error(md_text(str(exc)))
         else:  # in a child process: other visitors' pages do not wait for it
-            warm_for_extraction()
             background.start(keys.ARTICLE_JOB, extract_article, text, given.published, atlas.ds.places,
                              atlas.ds.overrides, atlas.settings.geocode_cache_path,
-                             label="Reading the article", expected=(TextLimitError,))
+                             label="Reading the article", expected=(TextLimitError,), start=ZYGOTE)
     ended = background.outcome(keys.ARTICLE_JOB, failed="The article was not read",
                                cancelled="Cancelled: nothing was read.")
     if ended is not None and ended.state == DONE:
-        keys.EXTRACTION.set(state, ended.value)
+        _review(ended.value)
     result = keys.EXTRACTION.get(state)
+    review = keys.DRAFT_REVIEW.get(state)
     saved = keys.SAVED.get(state)
     if saved:
         st.success(md_text(f"Saved {len(saved)} record(s): " + ", ".join(saved) + ". They are on the map now."))
-    if result is not None:
-        keep, edited = review_drafts(result)
+    if result is not None and review is not None:
+        keep, edited = review_drafts(result, review)
         found_places(result, atlas.outlines_only)
         if st.button("Confirm and save", type="primary", key="confirm"):
             save(atlas, result, keep, edited, given)

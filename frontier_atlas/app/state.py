@@ -11,7 +11,7 @@ mutable mapping, so it is tested without Streamlit.
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
@@ -68,6 +68,10 @@ class KeyFamily:
     def name(self, item: str) -> str:
         return f"{self.prefix}{item}"
 
+    def is_set(self, state: State, item: str) -> bool:
+        """Whether the item's widget has a value from an earlier run (it was drawn on the last)."""
+        return self.name(item) in state
+
 
 # ---- the filter and timeline widgets (their values are the session's filters) ------
 DATES: Key[tuple[date, date]] = Key("dates")
@@ -118,6 +122,48 @@ class RecordEditor:
 
 
 RECORD_EDITORS: Key[dict[str, RecordEditor]] = Key("record_editors")  # by record id
+
+
+Rows = list[dict[str, str]]  # a draft's table as its editor shows it: field, value
+
+
+@dataclass
+class DraftReview:
+    """The article page's review of one extraction: which drafts to save, as edited.
+
+    Held here, not only in the widgets: the review shows a page of drafts at a time (379
+    editable tables drawn at once held the server for everyone), and a widget that is not
+    drawn on a run loses its state, so a draft's edits would be lost on leaving its page.
+    """
+
+    generation: int  # part of every widget's key: a new extraction's editors start clean
+    keep: dict[int, bool] = field(default_factory=dict)  # by draft index; unset: kept
+    rows: dict[int, Rows] = field(default_factory=dict)  # the table as last edited
+    opened: dict[int, Rows] = field(default_factory=dict)  # what the table's live editor was given
+
+    def open(self, i: int, fresh: bool, original: Rows) -> Rows:
+        """What draft ``i``'s editor is given: its rows as last edited when the editor is new
+        (``fresh``: its widget has no state); else what it was given before, which its
+        widget's edits are relative to."""
+        if fresh or i not in self.opened:
+            self.opened[i] = self.rows.get(i, original)
+        return self.opened[i]
+
+    def note(self, i: int, keep: bool, rows: Rows) -> None:
+        self.keep[i], self.rows[i] = keep, rows
+
+    def chosen(self, originals: list[Rows]) -> tuple[dict[int, bool], dict[int, dict[str, str]]]:
+        """Every draft's keep and fields, drawn or not (what ``ingest.confirm`` takes)."""
+        keep = {i: self.keep.get(i, True) for i in range(len(originals))}
+        edited = {i: {r["field"]: r["value"] for r in self.rows.get(i, rows) if r.get("field")}
+                  for i, rows in enumerate(originals)}
+        return keep, edited
+
+
+DRAFT_REVIEW: Key[DraftReview] = Key("draft_review")
+DRAFT_PAGE = KeyFamily("review-page-")  # the review's page of drafts, by generation
+DRAFT_KEEP = KeyFamily("keep-")  # a draft's "Save this record", by generation and index
+DRAFT_TABLE = KeyFamily("draft-")  # a draft's editor, by generation and index
 # the Places page: each name's pin version as last shown, and pins that met another's meanwhile
 PINS_SHOWN: Key[dict[str, str]] = Key("pins_shown")
 PIN_CONFLICTS: Key[dict[str, Any]] = Key("pin_conflicts")  # name -> (PinConflict, the position chosen)

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from support.browsing import wait_until
+from support.browsing import edit_grid_cell, settle, wait_until
 from support.paths import SEED
 
 from frontier_atlas.data.userstore import UserStore, draft_record
@@ -24,18 +24,11 @@ from frontier_atlas.domain.records import Source
 RID = "user-border-talks"
 NAME_ROW, DESCRIPTION_ROW = 0, 5  # rows of an event's editor (userstore.editable's order)
 TRIALS = 20
-IDLE_JS = "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
 
 
 def stored(store: UserStore) -> tuple[str, str | None]:
     rec = next(r for r in store.load()[0] if r.id == RID)
     return rec.name, rec.description
-
-
-def settle(pg) -> None:
-    """Wait until the session's script run (if any) has finished."""
-    time.sleep(0.3)  # a rerun just asked for may not have started
-    pg.wait_for_function(IDLE_JS, timeout=30_000)
 
 
 def open_editor(pg, url: str) -> None:
@@ -45,36 +38,10 @@ def open_editor(pg, url: str) -> None:
     settle(pg)
 
 
-def edit_cell(pg, row: int, text: str, tries: int = 8) -> None:
-    """Type ``text`` into the value cell of ``row`` of the (only) record editor, as a user does.
-
-    A grid just swapped in (a fresh editor after a save) can miss the first click, as a
-    user's would; then the cell is clicked again.
-    """
-    cell = pg.locator("textarea.gdg-input, input.gdg-input").first
-    for attempt in range(tries):
-        settle(pg)
-        grid = pg.locator('[data-testid="stDataFrame"]').first
-        grid.scroll_into_view_if_needed()
-        box = grid.bounding_box()
-        x, y = box["x"] + box["width"] * 0.75, box["y"] + 35 * (row + 1) + 17  # 35 px rows under a header
-        if attempt % 2:
-            pg.mouse.dblclick(x, y)  # opens the cell's editor too
-        else:
-            pg.mouse.click(x, y)
-            pg.keyboard.press("Enter")
-        try:
-            cell.wait_for(timeout=4000)
-            break
-        except Exception:
-            if attempt == tries - 1:
-                raise
-            pg.keyboard.press("Escape")
-            if attempt == tries // 2 - 1:  # a grid that keeps missing: open the page again, as a user would
-                open_editor(pg, pg.url.rsplit("/", 1)[0])
-    cell.fill(text)
-    pg.keyboard.press("Enter")
-    settle(pg)
+def edit_cell(pg, row: int, text: str) -> None:
+    """Type ``text`` into the value cell of ``row`` of the (only) record editor, as a user does."""
+    edit_grid_cell(pg, lambda: pg.locator('[data-testid="stDataFrame"]').first, row, text,
+                   reopen=lambda: open_editor(pg, pg.url.rsplit("/", 1)[0]))
 
 
 def offline_page(browser):

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 MAP_IFRAME = "iframe[title*='streamlit_folium']"
+IDLE_JS = "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
 
 
 def map_frame(page):
@@ -125,3 +126,43 @@ def open_record(page, rid: str, title: str, tries: int = 3) -> None:
         except AssertionError:
             if attempt == tries - 1:
                 raise
+
+
+def settle(pg) -> None:
+    """Wait until the session's script run (if any) has finished."""
+    time.sleep(0.3)  # a rerun just asked for may not have started
+    pg.wait_for_function(IDLE_JS, timeout=30_000)
+
+
+def edit_grid_cell(pg, grid, row: int, text: str, reopen=None, tries: int = 8) -> None:
+    """Type ``text`` into the value cell of ``row`` of a data editor (``grid()``: its locator,
+    found again each try), as a user does: click, Enter, type, Enter.
+
+    A grid just swapped in (a fresh editor after a save) can miss the first click, as a
+    user's would; then the cell is clicked again, and half way through ``reopen()`` (if
+    given) opens the page again.
+    """
+    cell = pg.locator("textarea.gdg-input, input.gdg-input").first
+    for attempt in range(tries):
+        settle(pg)
+        g = grid()
+        g.scroll_into_view_if_needed()
+        box = g.bounding_box()
+        x, y = box["x"] + box["width"] * 0.75, box["y"] + 35 * (row + 1) + 17  # 35 px rows under a header
+        if attempt % 2:
+            pg.mouse.dblclick(x, y)  # opens the cell's editor too
+        else:
+            pg.mouse.click(x, y)
+            pg.keyboard.press("Enter")
+        try:
+            cell.wait_for(timeout=4000)
+            break
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            pg.keyboard.press("Escape")
+            if reopen is not None and attempt == tries // 2 - 1:  # a grid that keeps missing
+                reopen()
+    cell.fill(text)
+    pg.keyboard.press("Enter")
+    settle(pg)
