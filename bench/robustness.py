@@ -45,7 +45,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from support.appserver import AppServer, child_pids  # noqa: E402
+from support.appserver import AppServer, child_pids, job_pids  # noqa: E402
 from support.paths import SEED  # noqa: E402
 
 BENCHES: dict[str, Callable[[list[str]], None]] = {}
@@ -450,9 +450,24 @@ def _private_mb(pid: int) -> float:
     return sum(int(m) for m in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+) kB", text, re.M)) / 1024
 
 
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], child_pids(pid)
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += child_pids(p)
+    return out
+
+
+def _held_mb(pid: int) -> float:
+    """The server's RSS plus what its descendants hold of their own (the jobs, and the jobs'
+    fork server with its gazetteer indexes)."""
+    return rss_mb(pid) + sum(_private_mb(p) for p in _descendants(pid))
+
+
 class _MemorySampler:
-    """Every 50 ms on a thread, so a short peak between two page polls is seen: the server's
-    RSS plus what its background jobs (child processes) hold of their own."""
+    """Every 50 ms on a thread, so a short peak between two page polls is seen: ``_held_mb``,
+    and what the background jobs alone hold of their own."""
 
     def __init__(self, pid: int) -> None:
         import threading
@@ -462,9 +477,8 @@ class _MemorySampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            children = sum(_private_mb(c) for c in child_pids(self.pid))
-            self.peak_children = max(self.peak_children, children)
-            self.peak = max(self.peak, rss_mb(self.pid) + children)
+            self.peak_children = max(self.peak_children, sum(_private_mb(c) for c in job_pids(self.pid)))
+            self.peak = max(self.peak, _held_mb(self.pid))
             self._stop.wait(0.05)
 
     def __enter__(self) -> _MemorySampler:
@@ -547,7 +561,8 @@ class _Visits:
 
 
 def _extract_seconds(text: str) -> float:
-    """``extract`` of ``text`` on the curated places, best of 3 (the gazetteer built first, not timed)."""
+    """``extract`` of ``text`` on the curated places as the page's job calls it (dates read where
+    the review or a draft needs them), best of 3 (the gazetteer built first, not timed)."""
     from datetime import date
 
     from support.paths import DATA
@@ -555,6 +570,7 @@ def _extract_seconds(text: str) -> float:
     from frontier_atlas.data.curated import load_dataset
     from frontier_atlas.geocode.chain import GeocoderChain
     from frontier_atlas.ingest.drafts import extract
+    from frontier_atlas.present.article import PREVIEW_CHARS
 
     ds = load_dataset(DATA)
     geo = GeocoderChain(ds.places, ds.overrides)
@@ -562,7 +578,7 @@ def _extract_seconds(text: str) -> float:
     best = float("inf")
     for _ in range(3):
         t0 = time.perf_counter()
-        extract(text, date(2025, 5, 18), geo)
+        extract(text, date(2025, 5, 18), geo, dates_before=PREVIEW_CHARS)
         best = min(best, time.perf_counter() - t0)
     return best
 
@@ -632,6 +648,7 @@ def bystander(argv: list[str]) -> None:
                 visits = _Visits(browser, server.url)
                 visits.map_load()  # the first run loads and caches the data: not a visitor's time
                 _extract_with_bystander(visits, tiny, with_map=False)  # the gazetteer's indexes, built once
+                _extract_with_bystander(visits, many, with_map=False)  # the jobs' fork server, started once
                 idle = [visits.map_load() for _ in range(args.loads)]
                 tiny_runs = [_extract_with_bystander(visits, tiny, with_map=False) for _ in range(3)]
                 big_alone = [_extract_with_bystander(visits, big, with_map=False) for _ in range(3)]
@@ -644,6 +661,7 @@ def bystander(argv: list[str]) -> None:
                 imp.goto(server.url + "/imports")
                 Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM from here
                 start_rss = rss_mb(pid)
+                start_held = _held_mb(pid)  # with the fork server, once an extraction has started it
                 during_import: list[float] = []
                 with _MemorySampler(pid) as mem:
                     u0 = time.monotonic()
@@ -689,7 +707,7 @@ def bystander(argv: list[str]) -> None:
     many_s = med(r[0] for r in many_alone)
     with_s = [r[1] for r in big_with]
     many_with_s = [r[1] for r in many_with]
-    peak = max(mem.peak, hwm)
+    peak = max(mem.peak, hwm + start_held - start_rss)
     budget = 2 * file_mb + 200
 
     def loads(xs: list[float]) -> str:
@@ -720,10 +738,11 @@ def bystander(argv: list[str]) -> None:
         f"| Import click until the set is listed ({imported} events) | {import_s:.1f} s | | |",
         f"| server RSS: before the upload, after it, at the end | {start_rss:.0f} / {after_upload:.0f} / "
         f"{end_rss:.0f} MB | | |",
+        f"| before the upload, with its descendants' own memory (the jobs' fork server) | {start_held:.0f} MB | | |",
         f"| of which the import's own process held at most (private memory) | {mem.peak_children:.0f} MB | | |",
-        f"| server memory, peak minus start (the server's RSS plus its jobs' private memory, every 50 ms; "
-        f"or its VmHWM) | **{peak - start_rss:.0f} MB** | ≤ 2 x {file_mb:.0f} + 200 = {budget:.0f} MB | "
-        f"{'yes' if peak - start_rss <= budget else 'no'} |",
+        f"| server memory, peak minus start (the server's RSS plus its descendants' private memory, every "
+        f"50 ms; or its VmHWM) | **{peak - start_held:.0f} MB** | ≤ 2 x {file_mb:.0f} + 200 = {budget:.0f} MB | "
+        f"{'yes' if peak - start_held <= budget else 'no'} |",
     ]
     print(f"run took {run_s:.0f} s")
     print("\n".join(rows))

@@ -32,7 +32,7 @@ from frontier_atlas.events import (
 from frontier_atlas.events.formats import DATE_PRECISIONS, GEO_PRECISIONS
 from frontier_atlas.events.reader import MAX_COLUMNS
 from frontier_atlas.jobs.tasks import import_file, spill, upload_header
-from frontier_atlas.jobs.worker import DONE
+from frontier_atlas.jobs.worker import DONE, FRESH
 from frontier_atlas.present.escaping import md_text
 
 FORMATS = {"acled": "ACLED export", "ucdp": "UCDP GED export", "custom": "other file: map its columns"}
@@ -98,7 +98,7 @@ def import_controls(upload, mapping: ColumnMapping, name: str, store: ImportStor
     if st.button("Import", type="primary", disabled=bool(missing) or busy, key="do_import"):
         # a fresh process, given the file on disk: no copy of the server's memory to make
         background.start(keys.IMPORT_JOB, import_file, spill(upload, upload.name), upload.name, mapping,
-                         store.folder, name or None, label="Importing", expected=(UnreadableFile,), fresh=True)
+                         store.folder, name or None, label="Importing", expected=(UnreadableFile,), start=FRESH)
     ended = background.outcome(keys.IMPORT_JOB, failed="The import did not finish",
                                cancelled="Import cancelled: nothing was stored.")
     if ended is not None and ended.state == DONE:

@@ -1,8 +1,8 @@
 """A background job on a page: start it, show its progress with a Cancel button, take its end.
 
-The page's script does not wait for the job: a fragment redraws the bar every quarter
-second (a rerun of the fragment alone, a few milliseconds) and reruns the page once
-the job has ended, when ``outcome`` hands the page what it ended with, once.
+The page's script does not wait for the job: a fragment redraws the bar every tenth of a
+second (a rerun of the fragment alone, a few milliseconds) and reruns the page once the
+job has ended, when ``outcome`` hands the page what it ended with, once.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from frontier_atlas.app import state as keys
-from frontier_atlas.jobs.worker import CANCELLED, FAILED, Job, JobStatus, Limits
+from frontier_atlas.jobs.worker import CANCELLED, FAILED, FORK, Job, JobStatus, Limits
 from frontier_atlas.present.escaping import md_text
 from frontier_atlas.settings import settings
 
@@ -22,14 +22,14 @@ _FIRST_WAIT_S = 0.3  # a short job ends before the page is drawn: no bar, no ext
 
 
 def start(key: keys.Key[Job], task: Callable[..., Any], *args: Any, label: str,
-          expected: tuple[type[BaseException], ...] = (), fresh: bool = False) -> None:
+          expected: tuple[type[BaseException], ...] = (), start: str = FORK) -> None:
     """Start ``task`` in a child process with the configured limits; one job per key
-    (``fresh``: in a new interpreter, see ``Job``)."""
+    (``start``: how the child begins, see ``Job``)."""
     running = key.get(st.session_state)
     if running is not None:
         running.cancel()  # a new request replaces the old one
     seconds, memory_mb = settings().job_limits
-    key.set(st.session_state, Job(task, args, Limits(seconds, memory_mb), label, expected, fresh))
+    key.set(st.session_state, Job(task, args, Limits(seconds, memory_mb), label, expected, start))
     end = time.monotonic() + _FIRST_WAIT_S
     while time.monotonic() < end and not key.get(st.session_state).poll().finished:
         time.sleep(0.02)  # sleeping holds no lock: other sessions' scripts run meanwhile
@@ -61,7 +61,7 @@ def running(key: keys.Key[Job]) -> bool:
     return job is not None and not job.poll().finished
 
 
-@st.fragment(run_every=0.25)
+@st.fragment(run_every=0.1)
 def _watch(key: keys.Key[Job]) -> None:
     job = key.get(st.session_state)
     if job is None:

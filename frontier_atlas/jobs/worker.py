@@ -1,11 +1,11 @@
-"""One background job: a task run in a forked child process, with limits, progress and cancel.
+"""One background job: a task run in a child process, with limits, progress and cancel.
 
-Why fork (the default): the child starts in milliseconds with what the server has already loaded (the
-gazetteer indexes took 4.7 s and 500 MB to build), shared copy-on-write instead of built
-again, and an uploaded file is read where it lies in memory instead of being copied to
-the child. The child uses none of the server's threads or connections: it closes the
-sockets it inherited (so a visitor's closed connection is not held open by a job) and
-talks to the page only through its pipe.
+Three ways to start the child (``Job``): forked from the server (milliseconds; an uploaded
+file is read where it lies in memory), forked from the jobs' fork server (``zygote``, for
+extractions, which need the gazetteer indexes and make many objects), or a fresh
+interpreter (imports). The child uses none of the server's threads or connections: it
+closes the sockets it inherited (so a visitor's closed connection is not held open by a
+job) and talks to the page only through its pipe.
 
 Limits, set in the child: its address space may grow by ``memory_mb`` (past that an
 allocation fails and the job ends with a message), and an interval timer ends it after
@@ -22,10 +22,12 @@ import os
 import resource
 import signal
 import stat
+import threading
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing import spawn
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -35,6 +37,52 @@ Progress = Callable[[float, str], None]  # (fraction done 0..1, what it is doing
 RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
 NICENESS = 10  # a job yields the CPU to the server: on two cores a full-speed job slowed others' pages 1.6x
 _GRACE_S = 5.0  # past its time limit the page stops waiting for the child to say so itself
+_STARTUP_S = 120.0  # a child's time limit runs from its first word; until then it may be loading
+FORK, ZYGOTE, FRESH = "fork", "zygote", "spawn"  # how a job's process starts (``Job``)
+ZYGOTE_PRELOAD = "frontier_atlas.jobs.zygote"
+
+
+# Streamlit runs each page as a module named ``__main__`` (with the page's file), so a child
+# started fresh or by the fork server would import the page again as its main module before
+# its task: the whole map page, 0.5 s a job, in a process that has no session. While a job
+# starts (a flag of the starting thread: other sessions' threads run scripts meanwhile), the
+# preparation multiprocessing sends a child leaves the main module out.
+_starting = threading.local()
+_preparation = spawn.get_preparation_data
+
+
+def _preparation_for_jobs(name: str) -> dict:
+    data = _preparation(name)
+    if getattr(_starting, "job", False):
+        data.pop("init_main_from_path", None)
+    return data
+
+
+spawn.get_preparation_data = _preparation_for_jobs
+
+
+def _start(start: Callable[[], Any]) -> Any:
+    _starting.job = True
+    try:
+        return start()
+    finally:
+        _starting.job = False
+
+
+def _zygote() -> multiprocessing.context.BaseContext:
+    """The jobs' fork server: started with the first such job, it imports ``zygote`` first."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([ZYGOTE_PRELOAD])
+    return context
+
+
+def start_zygote() -> None:
+    """Start the fork server now (its loading takes seconds, in its own process), so the
+    first extraction does not wait for it. Idempotent."""
+    from multiprocessing import forkserver
+
+    _zygote()
+    _start(forkserver.ensure_running)
 
 
 @dataclass(frozen=True)
@@ -59,6 +107,10 @@ class JobStatus:
 
 class JobTimeLimit(Exception):
     """Raised in the child when its time is up."""
+
+
+def _too_long(seconds: float) -> str:
+    return f"it took longer than the limit of {seconds:g} seconds for one job (FRONTIER_ATLAS_JOB_SECONDS)"
 
 
 def _on_alarm(signum: int, frame: object) -> None:
@@ -103,10 +155,10 @@ def _child(conn: Connection, task: Callable[..., Any], args: tuple, limits: Limi
         conn.send(("progress", min(max(float(fraction), 0.0), 1.0), message))
 
     try:
+        progress(0.0, "starting")  # the page's clock for the time limit starts here
         outcome: tuple = ("done", task(*args, progress=progress))
     except JobTimeLimit:
-        outcome = ("failed", None, f"it took longer than the limit of {limits.seconds:g} seconds for one job "
-                                   "(FRONTIER_ATLAS_JOB_SECONDS)")
+        outcome = ("failed", None, _too_long(limits.seconds))
     except MemoryError:
         outcome = ("failed", None, f"it needed more than the limit of {limits.memory_mb:,} MB for one job "
                                    "(FRONTIER_ATLAS_JOB_MEMORY_MB)")
@@ -128,22 +180,25 @@ class Job:
     """A task running in a child process; ``poll`` from the page, ``cancel`` on request."""
 
     def __init__(self, task: Callable[..., Any], args: tuple, limits: Limits, label: str,
-                 expected: tuple[type[BaseException], ...] = (), fresh: bool = False) -> None:
-        """``fresh``: start a new interpreter instead of forking the server (``task`` and ``args``
-        then travel pickled). For work that needs nothing the server holds and makes many
-        objects: a forked child that allocates in the server's half-used memory copies those
-        pages (an import's private peak was 360 MB forked from a 770 MB server, 210 MB from a
-        small one), and the copies are slow to make."""
+                 expected: tuple[type[BaseException], ...] = (), start: str = FORK) -> None:
+        """``start``: how the child begins (``task`` and ``args`` travel pickled but for FORK):
+        - FORK, from the server: milliseconds, and it reads the server's objects where they lie;
+          for small work (an upload's header), since its new objects are slow to make there
+          (see ``zygote``);
+        - ZYGOTE, from the jobs' fork server, which holds the gazetteer indexes: an extraction;
+        - FRESH, a new interpreter: work that needs nothing loaded and makes many objects (an
+          import's private peak was 360 MB forked from a 770 MB server, 210 MB fresh)."""
         multiprocessing.active_children()  # reaps children of jobs whose pages are gone
         self.label, self.limits = label, limits
         self.started = time.monotonic()
+        self._began: float | None = None  # when the child first spoke: its time limit runs from there
         self._status = JobStatus(RUNNING, 0.0, "starting")
-        context = multiprocessing.get_context("spawn" if fresh else "fork")
+        context = _zygote() if start == ZYGOTE else multiprocessing.get_context(start)
         receive, send = context.Pipe(duplex=False)
         self._conn = receive
         self._process = context.Process(
             target=_child, args=(send, task, args, limits, expected), daemon=True, name=f"job: {label}")
-        self._process.start()
+        _start(self._process.start)
         send.close()
 
     @property
@@ -164,16 +219,17 @@ class Job:
             why = ("it ran out of memory and was stopped by the system" if code == -signal.SIGKILL
                    else f"the worker stopped unexpectedly (exit code {code})")
             self._finish(JobStatus(FAILED, self._status.fraction, "", reason=why))
-        elif time.monotonic() - self.started > self.limits.seconds + _GRACE_S:
+        elif time.monotonic() > (self._began or self.started + _STARTUP_S) + self.limits.seconds + _GRACE_S:
             self._process.kill()
-            self._finish(JobStatus(FAILED, self._status.fraction, "",
-                                   reason=f"it took longer than the limit of {self.limits.seconds:g} seconds"))
+            self._finish(JobStatus(FAILED, self._status.fraction, "", reason=_too_long(self.limits.seconds)))
         return self._status
 
     def _read(self) -> None:
         try:
             while not self._status.finished and self._conn.poll(0):
                 message = self._conn.recv()
+                if self._began is None:
+                    self._began = time.monotonic()
                 if message[0] == "progress":
                     self._status.fraction, self._status.message = message[1], message[2]
                 elif message[0] == "done":

@@ -30,11 +30,32 @@ def child_pids(pid: int) -> list[int]:
     return found
 
 
-def _is_resource_tracker(pid: int) -> bool:
+def _cmdline(pid: int) -> bytes:
     try:
-        return b"multiprocessing.resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
-        return False
+        return b""
+
+
+def _is_resource_tracker(pid: int) -> bool:
+    return b"multiprocessing.resource_tracker" in _cmdline(pid)
+
+
+def is_fork_server(pid: int) -> bool:
+    """The jobs' fork server (``jobs.zygote``), which stays for the life of the server."""
+    return b"multiprocessing.forkserver" in _cmdline(pid)
+
+
+def job_pids(pid: int) -> list[int]:
+    """A server's background jobs now: its children and the fork server's, less the helpers
+    multiprocessing keeps for the life of the server (its resource tracker, the fork server)."""
+    found = []
+    for child in child_pids(pid):
+        if is_fork_server(child):
+            found += child_pids(child)
+        elif not _is_resource_tracker(child):
+            found.append(child)
+    return found
 
 
 class StreamlitServer:
@@ -64,9 +85,8 @@ class StreamlitServer:
         raise RuntimeError("streamlit did not start within 60 s")
 
     def children(self) -> list[int]:
-        """The server's background jobs now: its child processes but the one helper
-        multiprocessing keeps for the life of the server once a fresh job has started."""
-        return [p for p in child_pids(self.proc.pid) if not _is_resource_tracker(p)]
+        """The server's background jobs now (``job_pids``)."""
+        return job_pids(self.proc.pid)
 
     def stop(self) -> None:
         self.proc.terminate()

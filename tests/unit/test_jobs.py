@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from frontier_atlas.jobs.worker import CANCELLED, DONE, FAILED, RUNNING, Job, JobStatus, Limits
+from frontier_atlas.jobs.worker import CANCELLED, DONE, FAILED, FRESH, RUNNING, ZYGOTE, Job, JobStatus, Limits
 
 ROOMY = Limits(seconds=30, memory_mb=512)
 
@@ -135,7 +135,7 @@ def _niceness(*, progress) -> int:
 
 def test_a_job_runs_at_a_lower_priority_than_the_server():
     assert _wait(Job(_niceness, (), ROOMY, "nice")).value == os.nice(0) + 10
-    assert _wait(Job(_niceness, (), ROOMY, "nice", fresh=True)).value == os.nice(0) + 10
+    assert _wait(Job(_niceness, (), ROOMY, "nice", start=FRESH)).value == os.nice(0) + 10
 
 
 def _cpus(*, progress) -> list[int]:
@@ -145,3 +145,27 @@ def _cpus(*, progress) -> list[int]:
 def test_a_job_keeps_to_one_core_and_leaves_the_others_to_the_server():
     mine = sorted(os.sched_getaffinity(0))
     assert _wait(Job(_cpus, (), ROOMY, "cpus")).value == mine[-1:]
+
+
+def _what_the_zygote_had(*, progress) -> tuple[int, int, int]:
+    from frontier_atlas.geocode.geonames import geonames_index
+
+    return os.getpid(), os.getppid(), geonames_index.cache_info().currsize
+
+
+def test_an_extraction_job_forks_from_the_fork_server_which_holds_the_gazetteer_already():
+    job = Job(_what_the_zygote_had, (), Limits(seconds=120, memory_mb=512), "zygote", start=ZYGOTE)
+    status = _wait(job, timeout=120)  # the first one waits for the fork server to load
+    assert status.state == DONE, status.reason
+    pid, parent, loaded = status.value
+    assert pid == job.pid and parent != os.getpid()  # a child of the fork server, not of this process
+    assert loaded == 1  # built once, in the fork server, before this job began
+    slow = Job(_reports_then_waits, (), ROOMY, "zygote, cancelled", start=ZYGOTE)
+    end = time.monotonic() + 10
+    while slow.poll().message != "a quarter" and time.monotonic() < end:
+        time.sleep(0.02)
+    slow.cancel()
+    assert slow.poll().state == CANCELLED
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):
+        os.kill(slow.pid, 0)
