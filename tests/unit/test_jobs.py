@@ -169,3 +169,25 @@ def test_an_extraction_job_forks_from_the_fork_server_which_holds_the_gazetteer_
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):
         os.kill(slow.pid, 0)
+
+
+def _pid(*, progress) -> int:
+    return os.getpid()
+
+
+@pytest.mark.parametrize("start", [FRESH, ZYGOTE])
+def test_a_child_does_not_run_the_page_that_started_it_again(tmp_path, monkeypatch, start):
+    # Streamlit runs each page as a module named __main__ with the page's file: a child that
+    # imported it again as its main module would run the whole page in a process with no session
+    import sys
+    import types
+
+    marker = tmp_path / "page-ran-again"
+    page = tmp_path / "page.py"
+    page.write_text(f"open({str(marker)!r}, 'w').close()\n")
+    as_streamlit_runs_it = types.ModuleType("__main__")
+    as_streamlit_runs_it.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", as_streamlit_runs_it)
+    status = _wait(Job(_pid, (), Limits(seconds=120, memory_mb=512), "page", start=start), timeout=120)
+    assert status.state == DONE, status.reason
+    assert not marker.exists()
