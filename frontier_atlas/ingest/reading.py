@@ -7,7 +7,7 @@ these bounds, checked by ``check_text`` before any work starts, cap what one cli
 
 - ``MAX_CHARS``: characters in the text, pasted or uploaded: as many as the upload's byte
   limit, ``MAX_BYTES``, lets through (which does not bound pasted text); the worst shape
-  we found takes about 2 s at this size (bench/robustness.py article);
+  we found takes about 1 s at this size (bench/results/robustness.md);
 - ``MAX_PARAGRAPHS``: blocks separated by blank lines (each is scanned by every rule);
 - ``MAX_PARAGRAPH_CHARS``: the longest paragraph (a draft cites every find in its
   paragraph, so one huge paragraph makes every draft in it huge);
@@ -26,7 +26,7 @@ from charset_normalizer import from_bytes
 
 MAX_BYTES = 2_000_000
 TYPES = (".txt", ".html", ".htm")
-MAX_CHARS = 2_000_000  # the upload limit; at worst about 2 s of extraction; a long report is ~50,000
+MAX_CHARS = 2_000_000  # the upload limit; at worst about 1 s of extraction; a long report is ~50,000
 MAX_PARAGRAPHS = 20_000
 MAX_PARAGRAPH_CHARS = 100_000
 MAX_DRAFTS = 500

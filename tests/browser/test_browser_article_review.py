@@ -44,6 +44,8 @@ def test_an_edit_on_the_second_page_of_drafts_is_kept_and_saved(start_app, page,
 
     _show(page, "21–24 of 24")
     assert page.get_by_text("Save this record").count() == 4
+    page.get_by_text("24 draft record(s)").scroll_into_view_if_needed()
+    screenshot(page, tmp_path, "article-review-pages.png")
     grids = page.locator('[data-testid="stDataFrame"]')
     edit_grid_cell(page, lambda: grids.first, 0, NEW_NAME)  # draft 21's name
     page.get_by_text("Save this record").last.click()  # draft 24: not saved
