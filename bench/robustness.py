@@ -764,9 +764,13 @@ def _edits_worker(argv: list[str]) -> None:
     if mode == "before":
         from frontier_atlas.models import Source
         from frontier_atlas.userdata import UserStore, draft_record
+        me: dict = {}
     else:
         from frontier_atlas.data.userstore import Conflict, UserStore, draft_record, editable
+        from frontier_atlas.domain.access import local_actor
         from frontier_atlas.domain.records import Source
+
+        me = {"by": local_actor()}  # every write names who acts (issue 16)
 
     rid, lost, told = "user-border-talks", 0, 0
     for trial in range(trials):
@@ -775,7 +779,7 @@ def _edits_worker(argv: list[str]) -> None:
             source = Source(id="user-source-talks", publisher="Test Wire", title="Talks",
                             published=date(2025, 5, 18), type="news report")
             first = {"name": "Border talks", "event_type": "meeting", "description": "first report"}
-            store.save([draft_record("event", first, rid, source.id)], source, "the article")
+            store.save([draft_record("event", first, rid, source.id)], source, "the article", **me)
             rec = next(r for r in store.load()[0] if r.id == rid)
             start, outcome = threading.Barrier(2), []
 
@@ -790,7 +794,7 @@ def _edits_worker(argv: list[str]) -> None:
                     store.update(draft_record("event", fields, rid, source.id))
                     return
                 try:  # this page: edit() with the field changed, from the version opened
-                    store.edit(rid, version_opened, editable(rec), {field: value})
+                    store.edit(rid, version_opened, editable(rec), {field: value}, **me)
                 except Conflict:
                     outcome.append("told")
 

@@ -12,10 +12,12 @@ from streamlit_folium import st_folium
 
 from frontier_atlas.app import background
 from frontier_atlas.app import state as keys
+from frontier_atlas.app.identity import acting_user
 from frontier_atlas.app.loading import Atlas, load_atlas, reload_atlas
 from frontier_atlas.app.page import prepare_page
 from frontier_atlas.app.viewlink import shared_view
 from frontier_atlas.data.userstore import Conflict, UserStore, draft_record, editable
+from frontier_atlas.domain.access import NotAllowed
 from frontier_atlas.domain.records import KIND_LABELS
 from frontier_atlas.ingest.confirm import SourceInput, confirm
 from frontier_atlas.ingest.drafts import Extraction, extract
@@ -79,19 +81,23 @@ def your_records(atlas: Atlas) -> None:
                 try:
                     edited = editable(draft_record(rec.kind, fields, rid, rec.source_ids[0]))
                     if changed:
-                        store.edit(rid, ed.version, ed.values, {f: edited[f] for f in changed})
+                        store.edit(rid, ed.version, ed.values, {f: edited[f] for f in changed}, by=acting_user())
                 except ValidationError as exc:
                     for e in exc.errors():
                         st.error(md_text(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"))
                 except Conflict as conflict:
                     ed.conflict, ed.mine = conflict, {f: edited[f] for f in changed}
+                except NotAllowed as exc:
+                    st.error(md_text(str(exc)))
                 else:
                     _saved(ed)
             if c2.button("Delete", key=f"delete-{rid}", type="secondary"):
                 try:
-                    store.delete(rid, ed.version, ed.values)
+                    store.delete(rid, ed.version, ed.values, by=acting_user())
                 except Conflict as conflict:
                     ed.conflict, ed.mine = conflict, None
+                except NotAllowed as exc:
+                    st.error(md_text(str(exc)))
                 else:
                     editors.pop(rid, None)
                     reload_atlas()
@@ -173,9 +179,9 @@ def _conflict_choice(store: UserStore, rid: str, ed: keys.RecordEditor,
     if c1.button("Delete anyway" if ed.mine is None else "Keep mine", key=f"keep-mine-{rid}", type="primary"):
         try:
             if ed.mine is None:
-                store.delete(rid, conflict.version, theirs)
+                store.delete(rid, conflict.version, theirs, by=acting_user())
             else:
-                store.edit(rid, conflict.version, theirs, ed.mine)
+                store.edit(rid, conflict.version, theirs, ed.mine, by=acting_user())
         except Conflict as again:  # a third save came in meanwhile: show that one
             ed.conflict = again
             st.rerun()
@@ -292,7 +298,11 @@ def save(atlas: Atlas, result: Extraction, keep: dict, edited: dict, given: Sour
         for p in done.problems:
             st.error(md_text(p))
     elif done.records:
-        keys.SAVED.set(st.session_state, store.save(done.records, done.source, result.text))
+        try:
+            keys.SAVED.set(st.session_state, store.save(done.records, done.source, result.text, by=acting_user()))
+        except NotAllowed as exc:
+            st.error(md_text(str(exc)))
+            return
         keys.EXTRACTION.pop(st.session_state)
         reload_atlas()
         st.rerun()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from frontier_atlas.app import state as keys
+from frontier_atlas.app.identity import acting_user, show_mode
 from frontier_atlas.app.uploads import start_upload_releaser
 from frontier_atlas.domain.records import Dataset
 from frontier_atlas.geocode.chain import GeocoderChain
@@ -42,6 +43,7 @@ def prepare_page(title: str) -> None:
     with st.sidebar:
         for path, label, icon in PAGES:
             st.page_link(path, label=label, icon=icon)
+    show_mode(acting_user())
     use_local_assets()
     missing = missing_assets()
     if missing:

@@ -5,6 +5,12 @@ there whole or not at all. Each record keeps its provenance: the source fields
 the user gave, a hash of the article text, who entered it and when. The curated
 files in data/ are never written here.
 
+Every write takes the acting user (``domain.access.Actor``) and checks their role
+first, inside the write's transaction where it concerns someone's record (its owner
+is read there). Each change is logged, with who made it and the record before and
+after, in the ``audit`` table of the same file and the same transaction: a change
+is never there without its entry, nor an entry without its change.
+
 Every record has a version, raised by each change. An edit names the version it
 opened and sends only the fields the user changed; it lands unless another session
 changed one of those same fields meanwhile (then ``Conflict`` says which, and what
@@ -13,17 +19,18 @@ they hold now), so two people editing different fields of one record both keep t
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import re
 import sqlite3
 import time
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from frontier_atlas.data.durable import check_database, open_or_set_aside
+from frontier_atlas.domain.access import Action, Actor, check
 from frontier_atlas.domain.records import RECORD_MODELS, Record, Source
 
 SCHEMA = """
@@ -32,6 +39,9 @@ CREATE TABLE IF NOT EXISTS sources (
 CREATE TABLE IF NOT EXISTS records (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, data TEXT NOT NULL, source_id TEXT NOT NULL,
     entered_by TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL, version INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, actor_id TEXT NOT NULL, actor_name TEXT NOT NULL,
+    action TEXT NOT NULL, record_id TEXT NOT NULL, before TEXT, after TEXT);
 """
 _UNVERSIONED = ["id", "kind", "data", "source_id", "entered_by", "created", "updated"]  # records before versions
 _NOT_EDITED = ("id", "kind", "source_ids")  # fixed at save: an edit may not change them
@@ -53,6 +63,29 @@ class Conflict(Exception):
         self.deleted = theirs is None
         what = "was deleted" if self.deleted else f"was changed ({', '.join(fields) or 'other fields'})"
         super().__init__(f"record {record_id} {what} by someone else since it was opened")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change to a record: who, when, what (added, edited, deleted), before and after."""
+
+    seq: int
+    at: float
+    actor_id: str
+    actor_name: str
+    action: str
+    record_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def _log(con: sqlite3.Connection, by: Actor, action: str, record_id: str,
+         before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+    con.execute("INSERT INTO audit (at, actor_id, actor_name, action, record_id, before, after) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (time.time(), by.id, by.name, action, record_id,
+                 None if before is None else json.dumps(before, sort_keys=True),
+                 None if after is None else json.dumps(after, sort_keys=True)))
 
 
 def editable(record: Record) -> dict[str, Any]:
@@ -83,10 +116,12 @@ class UserStore:
                     con.execute("ALTER TABLE records ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
                 con.executescript(SCHEMA)
 
-    def save(self, records: list[Record], source: Source, article: str, entered_by: str | None = None) -> list[str]:
-        """Store drafts confirmed by the user, with their source, in one transaction."""
+    def save(self, records: list[Record], source: Source, article: str, *, by: Actor) -> list[str]:
+        """Store drafts confirmed by the user, with their source, in one transaction; they
+        are ``by``'s (``NotAllowed`` below the editor role)."""
+        check(by, Action.ADD_RECORD)
         now = time.time()
-        who = entered_by or getpass.getuser()
+        who = by.id
         digest = hashlib.sha256(article.encode("utf-8")).hexdigest()
         con = self._connect()
         try:
@@ -97,6 +132,7 @@ class UserStore:
                 for rec in records:
                     con.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
                                 (rec.id, rec.kind, rec.model_dump_json(), source.id, who, now, now))
+                    _log(con, by, "added", rec.id, None, rec.model_dump(mode="json"))
                     ids.append(rec.id)
             return ids
         finally:
@@ -110,9 +146,11 @@ class UserStore:
         return con
 
     @staticmethod
-    def _current(con: sqlite3.Connection, record_id: str) -> tuple[str, dict[str, Any], int] | None:
-        row = con.execute("SELECT kind, data, version FROM records WHERE id = ?", (record_id,)).fetchone()
-        return None if row is None else (row[0], json.loads(row[1]), row[2])
+    def _current(con: sqlite3.Connection, record_id: str) -> tuple[str, dict[str, Any], int, str] | None:
+        """(kind, data, version, owner) of the record now, or None."""
+        row = con.execute("SELECT kind, data, version, entered_by FROM records WHERE id = ?",
+                          (record_id,)).fetchone()
+        return None if row is None else (row[0], json.loads(row[1]), row[2], row[3])
 
     def version(self, record_id: str) -> int | None:
         """The record's version now; None if there is no such record."""
@@ -120,12 +158,13 @@ class UserStore:
             row = con.execute("SELECT version FROM records WHERE id = ?", (record_id,)).fetchone()
         return None if row is None else row[0]
 
-    def update(self, record: Record, version: int | None = None) -> int:
+    def update(self, record: Record, version: int | None = None, *, by: Actor) -> int:
         """Write ``record`` whole; with ``version``, only if that is still the current one
         (else ``Conflict``). Returns the new version. ``edit`` is what editors use."""
         con = self._transaction()
         try:
             now = self._current(con, record.id)
+            check(by, Action.EDIT_RECORD, None if now is None else now[3])
             if version is not None and (now is None or now[2] != version):
                 raise Conflict(record.id, None if now is None else {k: v for k, v in now[1].items()
                                                                     if k not in _NOT_EDITED},
@@ -133,12 +172,15 @@ class UserStore:
             new = (now[2] if now else 0) + 1
             con.execute("UPDATE records SET data = ?, updated = ?, version = ? WHERE id = ?",
                         (record.model_dump_json(), time.time(), new, record.id))
+            if now is not None:
+                _log(con, by, "edited", record.id, now[1], record.model_dump(mode="json"))
             con.execute("COMMIT")
             return new
         finally:
             con.close()  # an open transaction is rolled back
 
-    def edit(self, record_id: str, version: int, opened: dict[str, Any], changes: dict[str, Any]) -> int:
+    def edit(self, record_id: str, version: int, opened: dict[str, Any], changes: dict[str, Any], *,
+             by: Actor) -> int:
         """Apply ``changes`` (field: new value, stored form) to the record as it is now.
 
         ``version`` and ``opened`` are the record as the editor opened it. If another
@@ -150,9 +192,10 @@ class UserStore:
         con = self._transaction()
         try:
             now = self._current(con, record_id)
+            check(by, Action.EDIT_RECORD, None if now is None else now[3])
             if now is None:
                 raise Conflict(record_id, None, None, sorted(changes))
-            kind, data, current = now
+            kind, data, current, _ = now
             theirs = {k: v for k, v in data.items() if k not in _NOT_EDITED}
             if current != version:
                 clash = [f for f, mine in changes.items()
@@ -162,24 +205,29 @@ class UserStore:
             merged = RECORD_MODELS[kind].model_validate({**data, **changes, "id": record_id, "kind": kind})
             con.execute("UPDATE records SET data = ?, updated = ?, version = ? WHERE id = ?",
                         (merged.model_dump_json(), time.time(), current + 1, record_id))
+            _log(con, by, "edited", record_id, data, merged.model_dump(mode="json"))
             con.execute("COMMIT")
             return current + 1
         finally:
             con.close()
 
-    def delete(self, record_id: str, version: int | None = None, opened: dict[str, Any] | None = None) -> None:
+    def delete(self, record_id: str, version: int | None = None, opened: dict[str, Any] | None = None, *,
+               by: Actor) -> None:
         """Delete the record; with ``version``, only if no one changed it since it was
         opened (else ``Conflict``, naming the fields that differ from ``opened``).
         Deleting a record already gone is no error: the user wanted it gone."""
         con = self._transaction()
         try:
             now = self._current(con, record_id)
+            check(by, Action.DELETE_RECORD, None if now is None else now[3])
             if now is not None and version is not None and now[2] != version:
                 theirs = {k: v for k, v in now[1].items() if k not in _NOT_EDITED}
                 changed = sorted(k for k in theirs.keys() | (opened or {}).keys()
                                  if theirs.get(k) != (opened or {}).get(k))
                 raise Conflict(record_id, theirs, now[2], changed if opened is not None else [])
             con.execute("DELETE FROM records WHERE id = ?", (record_id,))
+            if now is not None:
+                _log(con, by, "deleted", record_id, now[1], None)
             con.execute("COMMIT")
         finally:
             con.close()
@@ -199,6 +247,22 @@ class UserStore:
             return records, sources, provenance
         finally:
             con.close()
+
+    def audit(self, record_id: str | None = None, actor_id: str | None = None) -> list[AuditEntry]:
+        """The log of changes, oldest first; only one record's, or one person's, if given."""
+        where, args = [], []
+        if record_id is not None:
+            where.append("record_id = ?")
+            args.append(record_id)
+        if actor_id is not None:
+            where.append("actor_id = ?")
+            args.append(actor_id)
+        query = "SELECT seq, at, actor_id, actor_name, action, record_id, before, after FROM audit"
+        query += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY seq"
+        with closing(self._connect()) as con:
+            rows = con.execute(query, args).fetchall()
+        return [AuditEntry(seq, at, aid, name, action, rid, None if b is None else json.loads(b),
+                           None if a is None else json.loads(a)) for seq, at, aid, name, action, rid, b, a in rows]
 
     def used_ids(self) -> set[str]:
         con = self._connect()

@@ -212,3 +212,14 @@ def test_pins_pressed_in_the_same_moment_show_the_other_and_the_user_chooses(dat
     at.button(key=next(b.key for b in at.button if b.key.startswith("pin-anyway-Julfa"))).click().run()
     assert not at.exception
     assert len(_julfa_pins(overrides)) == 1 and _julfa_pins(overrides) != theirs  # the user's own choice
+
+
+@pytest.mark.parametrize("page", [None, "pages/data.py", "pages/add_article.py", "pages/imports.py", "pages/places.py"])
+def test_single_user_mode_says_on_every_page_that_anyone_here_can_change_the_records(page):
+    from frontier_atlas.app.identity import SINGLE_USER_NOTICE
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception
+    assert SINGLE_USER_NOTICE in [c.value for c in at.sidebar.caption]

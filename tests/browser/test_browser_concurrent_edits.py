@@ -19,6 +19,7 @@ from support.browsing import edit_grid_cell, settle, wait_until
 from support.paths import SEED
 
 from frontier_atlas.data.userstore import UserStore, draft_record
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.domain.records import Source
 
 RID = "user-border-talks"
@@ -64,7 +65,7 @@ def two_visitors(start_app, page, browser, tmp_path: Path):
                     type="news report")
     rec = draft_record("event", {"name": "Border talks", "event_type": "meeting", "description": "first report"},
                        RID, source.id)
-    store.save([rec], source, "the article")
+    store.save([rec], source, "the article", by=local_actor())
     server = start_app(SEED, user)
     context, other = offline_page(browser)
     try:

@@ -20,17 +20,19 @@ from pathlib import Path
 
 import pytest
 from support.csvfiles import folder_digest
-from support.fault_writer import ARTICLE, WRITER, edited_name, pin_item, user_save
+from support.fault_writer import ARTICLE, WRITER, WRITER_ACTOR, edited_name, pin_item, user_save
 from support.paths import SEED
 
 from frontier_atlas.data.curated import load_dataset
 from frontier_atlas.data.userstore import UserStore, merge_into
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.geocode.cache import GeocodeCache
 from frontier_atlas.geocode.factory import build_geocoder
 from frontier_atlas.places.locate import locate_all
 from frontier_atlas.places.review import pin_place
 from frontier_atlas.settings import settings
 
+ME = local_actor()
 WRITER_SCRIPT = Path(__file__).parents[1] / "support" / "fault_writer.py"
 ROUNDS = 60  # per kill style and mode: 2 styles x 60 = 120 kills per mode
 MAX_DELAY = 0.3  # s after the fork: the writer saves back to back all along
@@ -249,7 +251,7 @@ def test_parallel_pins_all_land(tmp_path: Path) -> None:
 
 def fill_store(path: Path) -> None:
     for i in range(60):
-        UserStore(path).save(list(user_save(i)[0]), user_save(i)[1], ARTICLE)
+        UserStore(path).save(list(user_save(i)[0]), user_save(i)[1], ARTICLE, by=ME)
 
 
 def fill_cache(path: Path) -> None:
@@ -316,7 +318,7 @@ def test_damaged_user_files_are_moved_aside_and_rebuilt(how: str, data_copy: Pat
         assert aside[0].name in (store.notice + " ".join(geocoder.messages))
     assert len(ds.records) == len(load_dataset(SEED).records) and located
     assert len(geocoder.cache) > 0  # the rebuilt cache fills again
-    store.save(list(user_save(0)[0]), user_save(0)[1], ARTICLE, entered_by=WRITER)
+    store.save(list(user_save(0)[0]), user_save(0)[1], ARTICLE, by=WRITER_ACTOR)
     assert saves_in_store(records_file) == 1
     assert folder_digest(data_copy) == before
 

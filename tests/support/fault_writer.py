@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
 
 from frontier_atlas.data.userstore import UserStore, draft_record  # noqa: E402
+from frontier_atlas.domain.access import Actor, Role  # noqa: E402
 from frontier_atlas.domain.records import Record, Source  # noqa: E402
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 ARTICLE = "Iran and Azerbaijan held a joint drill on the Aras. " * 20
 WRITER = "fault-writer"
+WRITER_ACTOR = Actor(id=WRITER, name=WRITER, role=Role.EDITOR)
 
 
 @lru_cache(maxsize=None)
@@ -83,10 +85,10 @@ def run(mode: str, path: Path, first: int, count: int, churn: bool = False) -> N
         if mode == "userstore":
             records, source = user_save(i)
             store = UserStore(path)  # opened per save, like the app's pages do
-            store.save(list(records), source, ARTICLE, entered_by=WRITER)
+            store.save(list(records), source, ARTICLE, by=WRITER_ACTOR)
             if churn:
-                store.update(records[0].model_copy(update={"name": edited_name(i)}))
-                store.delete(records[1].id)
+                store.update(records[0].model_copy(update={"name": edited_name(i)}), by=WRITER_ACTOR)
+                store.delete(records[1].id, by=WRITER_ACTOR)
         elif mode == "pin":
             from frontier_atlas.places.review import pin_place
 

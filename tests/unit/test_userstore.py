@@ -13,7 +13,11 @@ from support.paths import SEED
 
 from frontier_atlas.data.curated import load_dataset
 from frontier_atlas.data.userstore import Conflict, UserStore, draft_record, editable, merge_into, new_id
+from frontier_atlas.domain.access import Actor, Role, local_actor
 from frontier_atlas.domain.records import Source
+
+ME = local_actor()  # single-user mode's actor
+ANALYST = Actor(id="analyst", name="An Analyst", role=Role.EDITOR)
 
 
 def source() -> Source:
@@ -26,15 +30,15 @@ def test_save_load_edit_delete(tmp_path):
     rec = draft_record("exercise", {"name": "Aras 2025", "start": "2025-05-18", "end": "2025-05-21",
                                     "participants": "IRN; AZE", "places": "Karabakh"}, "user-aras-2025",
                        "user-source-test")
-    assert store.save([rec], source(), "article text", entered_by="analyst") == ["user-aras-2025"]
+    assert store.save([rec], source(), "article text", by=ANALYST) == ["user-aras-2025"]
     records, sources, provenance = store.load()
     assert [r.model_dump() for r in records] == [rec.model_dump()]
     assert sources[0].publisher == "Tehran Times"
     assert provenance["user-aras-2025"]["entered_by"] == "analyst"
     assert provenance["user-aras-2025"]["article_sha256"] == hashlib.sha256(b"article text").hexdigest()
-    store.update(rec.model_copy(update={"name": "Aras-2025"}))
+    store.update(rec.model_copy(update={"name": "Aras-2025"}), by=ME)
     assert store.load()[0][0].name == "Aras-2025"
-    store.delete("user-aras-2025")
+    store.delete("user-aras-2025", by=ME)
     assert store.load()[0] == []
     assert sqlite3.connect(tmp_path / "u.sqlite3").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -42,10 +46,10 @@ def test_save_load_edit_delete(tmp_path):
 def test_a_failed_save_leaves_nothing(tmp_path):
     store = UserStore(tmp_path / "u.sqlite3")
     rec = draft_record("event", {"name": "E", "event_type": "x"}, "user-e", "user-source-test")
-    store.save([rec], source(), "a")
+    store.save([rec], source(), "a", by=ME)
     with pytest.raises(sqlite3.IntegrityError):  # the second record reuses an id: the whole save fails
         store.save([draft_record("event", {"name": "F", "event_type": "x"}, "user-f", "user-source-test"), rec],
-                   source(), "b")
+                   source(), "b", by=ME)
     assert [r.id for r in store.load()[0]] == ["user-e"]
 
 
@@ -59,7 +63,7 @@ def test_merged_into_the_dataset_and_curated_files_untouched(tmp_path, data_copy
     before = folder_digest(data_copy)
     store = UserStore(tmp_path / "u.sqlite3")
     store.save([draft_record("event", {"name": "New", "event_type": "x", "places": "Tehran"}, "user-new",
-                             "user-source-test")], source(), "text")
+                             "user-source-test")], source(), "text", by=ME)
     ds = load_dataset(data_copy)
     merge_into(ds, store)
     assert "user-new" in ds.records and "user-new" in ds.user and "user-source-test" in ds.sources
@@ -82,7 +86,7 @@ def saved_exercise(tmp_path) -> tuple[UserStore, dict]:
     store = UserStore(tmp_path / "u.sqlite3")
     rec = draft_record("exercise", {"name": "Aras 2025", "start": "2025-05-18", "participants": "IRN; AZE",
                                     "description": "first report"}, "user-aras", "user-source-test")
-    store.save([rec], source(), "article")
+    store.save([rec], source(), "article", by=ME)
     return store, editable(rec)
 
 
@@ -94,16 +98,16 @@ def stored(store: UserStore) -> tuple[dict, int]:
 def test_every_change_raises_the_version(tmp_path):
     store, opened = saved_exercise(tmp_path)
     assert store.version("user-aras") == 1 and stored(store)[1] == 1
-    assert store.edit("user-aras", 1, opened, {"name": "Aras-2025"}) == 2
+    assert store.edit("user-aras", 1, opened, {"name": "Aras-2025"}, by=ME) == 2
     rec = store.load()[0][0]
-    assert store.update(rec.model_copy(update={"name": "Aras"})) == 3
+    assert store.update(rec.model_copy(update={"name": "Aras"}), by=ME) == 3
     assert store.version("user-aras") == 3 and store.version("user-nothing") is None
 
 
 def test_edits_of_different_fields_both_land(tmp_path):
     store, opened = saved_exercise(tmp_path)
-    store.edit("user-aras", 1, opened, {"name": "Aras-2025"})  # one session
-    assert store.edit("user-aras", 1, opened, {"description": "second report"}) == 3  # the other, same base
+    store.edit("user-aras", 1, opened, {"name": "Aras-2025"}, by=ME)  # one session
+    assert store.edit("user-aras", 1, opened, {"description": "second report"}, by=ME) == 3  # the other, same base
     now, version = stored(store)
     assert (now["name"], now["description"], version) == ("Aras-2025", "second report", 3)
     assert now["participants"] == ["IRN", "AZE"]
@@ -111,58 +115,58 @@ def test_edits_of_different_fields_both_land(tmp_path):
 
 def test_same_field_changed_twice_is_a_conflict_naming_theirs(tmp_path):
     store, opened = saved_exercise(tmp_path)
-    store.edit("user-aras", 1, opened, {"name": "Aras-2025", "description": "theirs"})
+    store.edit("user-aras", 1, opened, {"name": "Aras-2025", "description": "theirs"}, by=ME)
     with pytest.raises(Conflict) as caught:
-        store.edit("user-aras", 1, opened, {"name": "Araz 2025"})
+        store.edit("user-aras", 1, opened, {"name": "Araz 2025"}, by=ME)
     conflict = caught.value
     assert conflict.fields == ["name"] and conflict.theirs["name"] == "Aras-2025" and conflict.version == 2
     assert not conflict.deleted and "name" in str(conflict)
     assert stored(store) == ({**opened, "name": "Aras-2025", "description": "theirs"}, 2)  # nothing written
     # keeping mine: the same change again, measured against what they saved
-    assert store.edit("user-aras", conflict.version, conflict.theirs, {"name": "Araz 2025"}) == 3
+    assert store.edit("user-aras", conflict.version, conflict.theirs, {"name": "Araz 2025"}, by=ME) == 3
     assert stored(store) == ({**opened, "description": "theirs", "name": "Araz 2025"}, 3)
 
 
 def test_same_change_made_twice_is_no_conflict(tmp_path):
     store, opened = saved_exercise(tmp_path)
-    store.edit("user-aras", 1, opened, {"name": "Aras-2025"})
-    assert store.edit("user-aras", 1, opened, {"name": "Aras-2025"}) == 3
+    store.edit("user-aras", 1, opened, {"name": "Aras-2025"}, by=ME)
+    assert store.edit("user-aras", 1, opened, {"name": "Aras-2025"}, by=ME) == 3
 
 
 def test_a_stale_whole_record_update_is_refused(tmp_path):
     store, _ = saved_exercise(tmp_path)
     rec = store.load()[0][0]
-    store.update(rec.model_copy(update={"name": "first"}), version=1)
+    store.update(rec.model_copy(update={"name": "first"}), version=1, by=ME)
     with pytest.raises(Conflict) as caught:
-        store.update(rec.model_copy(update={"description": "second"}), version=1)
+        store.update(rec.model_copy(update={"description": "second"}), version=1, by=ME)
     assert caught.value.theirs["name"] == "first" and caught.value.version == 2
 
 
 def test_editing_a_deleted_record_says_so(tmp_path):
     store, opened = saved_exercise(tmp_path)
-    store.delete("user-aras", version=1)
+    store.delete("user-aras", version=1, by=ME)
     with pytest.raises(Conflict) as caught:
-        store.edit("user-aras", 1, opened, {"name": "Aras-2025"})
+        store.edit("user-aras", 1, opened, {"name": "Aras-2025"}, by=ME)
     assert caught.value.deleted and caught.value.theirs is None and "deleted" in str(caught.value)
     assert store.load()[0] == []  # the edit did not bring it back
-    store.delete("user-aras", version=1)  # deleting it again is no error
+    store.delete("user-aras", version=1, by=ME)  # deleting it again is no error
 
 
 def test_deleting_a_record_changed_since_it_was_opened_is_refused(tmp_path):
     store, opened = saved_exercise(tmp_path)
-    store.edit("user-aras", 1, opened, {"description": "new facts"})
+    store.edit("user-aras", 1, opened, {"description": "new facts"}, by=ME)
     with pytest.raises(Conflict) as caught:
-        store.delete("user-aras", version=1, opened=opened)
+        store.delete("user-aras", version=1, opened=opened, by=ME)
     assert caught.value.fields == ["description"] and caught.value.theirs["description"] == "new facts"
     assert [r.id for r in store.load()[0]] == ["user-aras"]
-    store.delete("user-aras", version=caught.value.version)  # deleting what they saved, knowingly
+    store.delete("user-aras", version=caught.value.version, by=ME)  # deleting what they saved, knowingly
     assert store.load()[0] == []
 
 
 def test_a_merged_edit_is_validated(tmp_path):
     store, opened = saved_exercise(tmp_path)
     with pytest.raises(ValidationError):
-        store.edit("user-aras", 1, opened, {"participants": ["ZZZ"]})
+        store.edit("user-aras", 1, opened, {"participants": ["ZZZ"]}, by=ME)
     assert stored(store) == (opened, 1)
 
 
@@ -182,7 +186,7 @@ def test_a_store_from_before_versions_is_upgraded_not_set_aside(tmp_path):
     store = UserStore(path)
     assert store.notice is None and not list(tmp_path.glob("u.corrupt-*"))
     assert store.version("user-old") == 1
-    assert store.edit("user-old", 1, editable(rec), {"name": "Newer"}) == 2
+    assert store.edit("user-old", 1, editable(rec), {"name": "Newer"}, by=ME) == 2
 
 
 def test_edits_from_many_threads_at_once_all_land(tmp_path):
@@ -197,7 +201,7 @@ def test_edits_from_many_threads_at_once_all_land(tmp_path):
     def save(change: dict) -> None:
         barrier.wait()
         try:
-            UserStore(tmp_path / "u.sqlite3").edit("user-aras", 1, opened, change)
+            UserStore(tmp_path / "u.sqlite3").edit("user-aras", 1, opened, change, by=ME)
         except Exception as exc:  # reported below
             errors.append(exc)
 

@@ -1,0 +1,128 @@
+"""Who is acting, and what their role lets them write (issue 16).
+
+Every write function takes the acting ``Actor`` and calls ``check`` before it touches
+anything: the check sits at the write, on the server, so a hidden button or a crafted
+widget message cannot get round it. Pages call ``allowed`` only to decide what to show.
+
+Two modes. Single-user (the default, a laptop app): one local actor who may do everything.
+Team mode: the actor comes from the sign-in, with a role; a team server whose sign-in is
+not working gives an actor who may write nothing, with the reason (``refused``), never
+"everyone may write".
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from enum import Enum
+
+SINGLE_USER, TEAM = "single-user", "team"
+
+
+class Role(str, Enum):
+    """Each role may do what the ones before it may, and more."""
+
+    VIEWER = "viewer"  # read, filter, export
+    EDITOR = "editor"  # add records, edit and delete their own, import event sets
+    REVIEWER = "reviewer"  # edit and delete anyone's records, pin places, mark records verified
+    ADMIN = "admin"  # roles and settings
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    @classmethod
+    def named(cls, name: object) -> Role | None:
+        """The role a claim or the roles table names (case-blind), or None."""
+        try:
+            return cls(str(name).strip().lower())
+        except ValueError:
+            return None
+
+
+class Action(str, Enum):
+    ADD_RECORD = "add a record"
+    EDIT_RECORD = "edit a record"
+    DELETE_RECORD = "delete a record"
+    IMPORT_SET = "import an event set"
+    CHANGE_SET = "rename or delete an event set"
+    PIN_PLACE = "pin a place"
+    VERIFY_RECORD = "mark a record verified"
+    MANAGE_ROLES = "change roles and settings"
+
+
+# the least role for each action; for an action on something owned, the least role when
+# the actor is not its owner (an editor acts on their own)
+_NEEDS: dict[Action, Role] = {
+    Action.ADD_RECORD: Role.EDITOR,
+    Action.EDIT_RECORD: Role.EDITOR,
+    Action.DELETE_RECORD: Role.EDITOR,
+    Action.IMPORT_SET: Role.EDITOR,
+    Action.CHANGE_SET: Role.EDITOR,
+    Action.PIN_PLACE: Role.REVIEWER,
+    Action.VERIFY_RECORD: Role.REVIEWER,
+    Action.MANAGE_ROLES: Role.ADMIN,
+}
+_NEEDS_FOR_OTHERS: dict[Action, Role] = {
+    Action.EDIT_RECORD: Role.REVIEWER,
+    Action.DELETE_RECORD: Role.REVIEWER,
+    Action.CHANGE_SET: Role.REVIEWER,
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person acting: ``id`` is what records are owned by (the provider's e-mail or
+    subject in team mode), ``name`` what pages show."""
+
+    id: str
+    name: str
+    role: Role
+    mode: str = SINGLE_USER
+    email: str | None = None
+    refused: str | None = None  # set: this actor may write nothing, and this says why
+
+
+class NotAllowed(PermissionError):
+    """A write the acting user's role does not allow; the message is for them."""
+
+    def __init__(self, actor: Actor, action: Action, why: str) -> None:
+        self.actor, self.action = actor, action
+        super().__init__(f"{actor.name} may not {action.value}: {why}")
+
+
+def local_actor() -> Actor:
+    """Single-user mode's one actor: the login name of the machine's user, who may do everything."""
+    name = getpass.getuser()
+    return Actor(id=name, name=name, role=Role.ADMIN, mode=SINGLE_USER)
+
+
+def refused_actor(why: str) -> Actor:
+    """A team server whose sign-in is not working: nobody writes until it is fixed."""
+    return Actor(id="", name="Nobody signed in", role=Role.VIEWER, mode=TEAM, refused=why)
+
+
+def why_not(actor: Actor, action: Action, owner: str | None = None) -> str | None:
+    """Why ``actor`` may not do ``action`` (on something ``owner`` owns), or None if they may."""
+    if actor.refused:
+        return actor.refused
+    need = _NEEDS[action]
+    if owner is not None and owner != actor.id and action in _NEEDS_FOR_OTHERS:
+        need = _NEEDS_FOR_OTHERS[action]
+        if actor.role.rank < need.rank:
+            return f"it belongs to {owner}; that takes the {need.value} role, and theirs is {actor.role.value}"
+    if actor.role.rank < need.rank:
+        return f"that takes the {need.value} role, and theirs is {actor.role.value}"
+    return None
+
+
+def allowed(actor: Actor, action: Action, owner: str | None = None) -> bool:
+    """For what a page shows; the write itself calls ``check``."""
+    return why_not(actor, action, owner) is None
+
+
+def check(actor: Actor, action: Action, owner: str | None = None) -> None:
+    """Raise ``NotAllowed`` unless ``actor`` may do ``action``: the first thing a write does."""
+    why = why_not(actor, action, owner)
+    if why is not None:
+        raise NotAllowed(actor, action, why)

@@ -1,0 +1,141 @@
+"""Roles and the checks at the write (issue 16): what each role may write, refused writes change
+nothing, and every change is in the audit log with who made it."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+
+from frontier_atlas.data.userstore import Conflict, UserStore, draft_record, editable
+from frontier_atlas.domain.access import (
+    Action,
+    Actor,
+    NotAllowed,
+    Role,
+    allowed,
+    check,
+    local_actor,
+    refused_actor,
+)
+from frontier_atlas.domain.records import Source
+
+VIEWER = Actor("vera@desk.example", "Vera Viewer", Role.VIEWER, mode="team")
+EDITOR = Actor("eddie@desk.example", "Eddie Editor", Role.EDITOR, mode="team")
+OTHER_EDITOR = Actor("esme@desk.example", "Esme Editor", Role.EDITOR, mode="team")
+REVIEWER = Actor("rita@desk.example", "Rita Reviewer", Role.REVIEWER, mode="team")
+ADMIN = Actor("adam@desk.example", "Adam Admin", Role.ADMIN, mode="team")
+
+# action -> (least role for one's own, least role for someone else's)
+EXPECTED = {
+    Action.ADD_RECORD: (Role.EDITOR, Role.EDITOR),
+    Action.EDIT_RECORD: (Role.EDITOR, Role.REVIEWER),
+    Action.DELETE_RECORD: (Role.EDITOR, Role.REVIEWER),
+    Action.IMPORT_SET: (Role.EDITOR, Role.EDITOR),
+    Action.CHANGE_SET: (Role.EDITOR, Role.REVIEWER),
+    Action.PIN_PLACE: (Role.REVIEWER, Role.REVIEWER),
+    Action.VERIFY_RECORD: (Role.REVIEWER, Role.REVIEWER),
+    Action.MANAGE_ROLES: (Role.ADMIN, Role.ADMIN),
+}
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_may_do_what_its_rank_allows_on_its_own_and_on_others(action, role):
+    actor = Actor("me", "Me", role, mode="team")
+    own, others = EXPECTED[action]
+    assert allowed(actor, action, owner="me") is (role.rank >= own.rank)
+    assert allowed(actor, action, owner="someone else") is (role.rank >= others.rank)
+    if role.rank < others.rank:
+        with pytest.raises(NotAllowed) as caught:
+            check(actor, action, owner="someone else")
+        assert action.value in str(caught.value) and role.value in str(caught.value)
+
+
+def test_a_team_server_whose_sign_in_is_broken_refuses_every_write_and_says_why():
+    nobody = refused_actor("sign-in is not configured: [auth] has no client_id")
+    for action in Action:
+        assert not allowed(nobody, action)
+    with pytest.raises(NotAllowed, match="client_id"):
+        check(nobody, Action.ADD_RECORD)
+
+
+def test_single_user_mode_is_one_actor_who_may_do_everything():
+    me = local_actor()
+    assert me.mode == "single-user" and all(allowed(me, a, owner="anyone") for a in Action)
+
+
+def test_role_names_from_a_claim_are_read_case_blind_and_unknown_ones_are_none():
+    assert Role.named(" Reviewer ") is Role.REVIEWER and Role.named("superuser") is None
+
+
+def _source() -> Source:
+    return Source(id="user-source-desk", publisher="Desk Wire", title="Border talks resume",
+                  published=date(2025, 5, 18), type="news report")
+
+
+def _talks(rid: str = "user-border-talks"):
+    return draft_record("event", {"name": "Border talks", "event_type": "meeting"}, rid, "user-source-desk")
+
+
+def _digest(path) -> str:
+    """The store's bytes, its write-ahead log included (in WAL mode a change goes there first)."""
+    h = hashlib.sha256(path.read_bytes())
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():
+        h.update(wal.read_bytes())
+    return h.hexdigest()
+
+
+def test_refused_writes_leave_the_store_byte_identical(tmp_path):
+    path = tmp_path / "records.sqlite3"
+    store = UserStore(path)
+    store.save([_talks()], _source(), "the article", by=EDITOR)
+    opened, version = editable(_talks()), store.version("user-border-talks")
+    before = _digest(path)
+    attempts = [
+        lambda: store.save([_talks("user-more-talks")], _source(), "another", by=VIEWER),
+        lambda: store.edit("user-border-talks", version, opened, {"name": "Talks off"}, by=VIEWER),
+        lambda: store.edit("user-border-talks", version, opened, {"name": "Talks off"}, by=OTHER_EDITOR),
+        lambda: store.delete("user-border-talks", version, opened, by=OTHER_EDITOR),
+        lambda: store.delete("user-border-talks", by=VIEWER),
+        lambda: store.update(_talks().model_copy(update={"name": "Talks off"}), by=OTHER_EDITOR),
+        lambda: store.save([_talks("user-x")], _source(), "x", by=refused_actor("no provider")),
+    ]
+    refused = 0
+    for attempt in attempts:
+        with pytest.raises(NotAllowed):
+            attempt()
+        refused += 1
+    assert refused == len(attempts)
+    assert _digest(path) == before
+    assert [e.action for e in store.audit()] == ["added"]
+
+
+def test_an_editor_changes_their_own_a_reviewer_anyones_and_the_log_says_who(tmp_path):
+    store = UserStore(tmp_path / "records.sqlite3")
+    store.save([_talks()], _source(), "the article", by=EDITOR)
+    opened = editable(_talks())
+    v2 = store.edit("user-border-talks", 1, opened, {"description": "talks resumed at Astara"}, by=EDITOR)
+    v3 = store.edit("user-border-talks", v2, {**opened, "description": "talks resumed at Astara"},
+                    {"name": "Border talks at Astara"}, by=REVIEWER)
+    with pytest.raises(Conflict):  # a stale delete is still a conflict, for anyone allowed to delete
+        store.delete("user-border-talks", v2, opened, by=REVIEWER)
+    store.delete("user-border-talks", v3, by=REVIEWER)
+    log = store.audit(record_id="user-border-talks")
+    assert [(e.action, e.actor_id, e.actor_name) for e in log] == [
+        ("added", EDITOR.id, "Eddie Editor"), ("edited", EDITOR.id, "Eddie Editor"),
+        ("edited", REVIEWER.id, "Rita Reviewer"), ("deleted", REVIEWER.id, "Rita Reviewer")]
+    assert log[0].before is None and log[0].after["name"] == "Border talks"
+    assert log[1].before.get("description") is None and log[1].after["description"] == "talks resumed at Astara"
+    assert log[2].before["name"] == "Border talks" and log[2].after["name"] == "Border talks at Astara"
+    assert log[3].before["name"] == "Border talks at Astara" and log[3].after is None
+    assert [e.action for e in store.audit(actor_id=EDITOR.id)] == ["added", "edited"]
+    assert store.load()[2] == {}
+
+
+def test_records_belong_to_who_saved_them(tmp_path):
+    store = UserStore(tmp_path / "records.sqlite3")
+    store.save([_talks()], _source(), "the article", by=EDITOR)
+    assert store.load()[2]["user-border-talks"]["entered_by"] == EDITOR.id
