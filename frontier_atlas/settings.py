@@ -59,6 +59,10 @@ class Settings:
                                 "article's extraction, an import), in seconds", "600")
     job_memory: str = _setting("FRONTIER_ATLAS_JOB_MEMORY_MB", "memory one background job may add, in MB",
                                "2048")
+    mode: str = _setting("FRONTIER_ATLAS_MODE", "single-user (a laptop app, no sign-in) or team (sign-in through "
+                         "the OpenID Connect provider in .streamlit/secrets.toml, and roles)", "single-user")
+    roles_claim: str = _setting("FRONTIER_ATLAS_ROLES_CLAIM", "team mode: the ID-token claim that lists a "
+                                "user's roles (viewer, editor, reviewer, admin)", "roles")
     basemap_sources: str = _setting("FRONTIER_ATLAS_BASEMAP_SOURCES", "where `make basemap` keeps the "
                                     "unpacked packages it builds from")
 
@@ -119,6 +123,18 @@ class Settings:
                 return default
             return value if math.isfinite(value) and value > 0 else default
         return positive(self.job_seconds, 600.0), int(positive(self.job_memory, 2048.0))
+
+    @property
+    def team(self) -> bool:
+        """Team mode unless the mode says single-user: a misspelt mode must not open every write."""
+        return self.mode.strip().lower() not in ("", "single-user")
+
+    @property
+    def mode_problem(self) -> str | None:
+        """Why the mode setting is not one of the two, or None."""
+        if self.mode.strip().lower() in ("", "single-user", "team"):
+            return None
+        return f"FRONTIER_ATLAS_MODE is {self.mode!r}, which is neither single-user nor team"
 
     @property
     def base_layer(self) -> str:

@@ -1,24 +1,61 @@
 """Who is acting in this session: the one rule every page and every write uses.
 
 Single-user mode (the default) has one local actor, the machine's user, who may do
-everything; every page says so in the sidebar. The writes themselves check the actor
-(``domain.access.check``), so a page passes ``acting_user()`` to each one.
+everything; every page says so in the sidebar. Team mode (``FRONTIER_ATLAS_MODE=team``)
+signs in through Streamlit's ``st.login`` (OpenID Connect, configured in the ``[auth]``
+table of ``.streamlit/secrets.toml``); the user's role comes from the provider's roles
+claim. The writes themselves check the actor (``domain.access.check``), so a page passes
+``acting_user()`` to each one; what the sidebar shows is for the user, not the check.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from frontier_atlas.domain.access import SINGLE_USER, Actor, local_actor
+from frontier_atlas.domain.access import (
+    SINGLE_USER,
+    Actor,
+    actor_from_claims,
+    anonymous_actor,
+    auth_problem,
+    local_actor,
+    refused_actor,
+)
+from frontier_atlas.present.escaping import md_text
+from frontier_atlas.settings import settings
 
 SINGLE_USER_NOTICE = "Single-user mode: anyone who can open this page can change your records."
 
 
+def _auth_config() -> object:
+    try:
+        return st.secrets.get("auth")
+    except (FileNotFoundError, KeyError):  # no secrets file at all
+        return None
+
+
 def acting_user() -> Actor:
-    return local_actor()
+    s = settings()
+    if not s.team:
+        return local_actor()
+    problem = s.mode_problem or auth_problem(_auth_config())
+    if problem:
+        return refused_actor(problem)
+    if not st.user.is_logged_in:
+        return anonymous_actor()
+    return actor_from_claims(st.user.to_dict(), s.roles_claim)
 
 
 def show_mode(actor: Actor) -> None:
-    """The sidebar's line on who is acting and what that allows."""
+    """The sidebar's lines on who is acting and what that allows, with sign-in and sign-out."""
     if actor.mode == SINGLE_USER:
         st.sidebar.caption(SINGLE_USER_NOTICE)
+        return
+    if actor.id:
+        st.sidebar.markdown(f"Signed in as **{md_text(actor.name)}** ({actor.role.value})")
+        st.sidebar.button("Sign out", key="sign-out", on_click=st.logout)
+    elif actor.refused == anonymous_actor().refused:
+        st.sidebar.caption("Team mode: sign in to add or change records.")
+        st.sidebar.button("Sign in", key="sign-in", on_click=st.login, type="primary")
+    else:
+        st.sidebar.error(md_text(f"Nothing can be changed on this server: {actor.refused}."))

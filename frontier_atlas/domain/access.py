@@ -126,3 +126,41 @@ def check(actor: Actor, action: Action, owner: str | None = None) -> None:
     why = why_not(actor, action, owner)
     if why is not None:
         raise NotAllowed(actor, action, why)
+
+
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+
+
+def auth_problem(auth: object) -> str | None:
+    """Why team mode's sign-in configuration (the ``[auth]`` table of Streamlit's secrets) cannot
+    work, or None. A team server with a problem here refuses every write and shows this."""
+    if not hasattr(auth, "get"):
+        return "team mode needs an [auth] table in .streamlit/secrets.toml (README, Team mode)"
+    missing = [k for k in AUTH_KEYS if not str(auth.get(k) or "").strip()]
+    if missing:
+        return "the [auth] table in .streamlit/secrets.toml lacks " + ", ".join(missing)
+    return None
+
+
+def role_of(claim: object) -> Role:
+    """The highest role a roles claim names (a list, or one string of names separated by commas
+    or spaces); a viewer if it names none we know."""
+    names = claim if isinstance(claim, (list, tuple)) else str(claim or "").replace(",", " ").split()
+    known = [r for r in (Role.named(n) for n in names) if r is not None]
+    return max(known, key=lambda r: r.rank, default=Role.VIEWER)
+
+
+def actor_from_claims(claims: dict, roles_claim: str = "roles", role: Role | None = None) -> Actor:
+    """The signed-in user: their e-mail (else the provider's subject) owns what they write, their
+    name is shown; ``role``, when the roles table holds one for them, wins over the claim."""
+    email = str(claims.get("email") or "").strip() or None
+    ident = email or str(claims.get("sub") or "").strip()
+    name = str(claims.get("name") or "").strip() or ident
+    if not ident:
+        return refused_actor("the provider named no e-mail or subject for this user")
+    return Actor(id=ident, name=name, role=role or role_of(claims.get(roles_claim)), mode=TEAM, email=email)
+
+
+def anonymous_actor() -> Actor:
+    """Team mode before sign-in: may read, may write nothing."""
+    return Actor(id="", name="Not signed in", role=Role.VIEWER, mode=TEAM, refused="sign in to change anything")

@@ -62,8 +62,8 @@ class StreamlitServer:
     """``streamlit run script`` on a free port, waited for until healthy; ``stop`` ends it."""
 
     def __init__(self, script: str | Path, env: dict[str, str], log_path: Path, *args: str,
-                 host: str = "localhost") -> None:
-        self.port = free_port()
+                 host: str = "localhost", port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://{host}:{self.port}"
         self.log_path = log_path
         self.log = log_path.open("w")
@@ -100,8 +100,11 @@ class StreamlitServer:
 class AppServer(StreamlitServer):
     """The app as ``make run`` serves it (``serve.py``), on these data and user folders."""
 
-    def __init__(self, data_dir: Path, user_dir: Path, more_env: dict[str, str] | None = None):
+    def __init__(self, data_dir: Path, user_dir: Path, more_env: dict[str, str] | None = None,
+                 more_args: tuple[str, ...] = (), port: int | None = None):
+        """``more_args``: more of Streamlit's options (a secrets file); ``port``: one chosen
+        beforehand (a sign-in's redirect address names it)."""
         env = dict(os.environ, FRONTIER_ATLAS_DATA=str(data_dir), FRONTIER_ATLAS_USER_DIR=str(user_dir),
                    **(more_env or {}))
         super().__init__("serve.py", env, user_dir / "streamlit.log",
-                         "--server.address", "127.0.0.1", "--server.headless", "true")
+                         "--server.address", "127.0.0.1", "--server.headless", "true", *more_args, port=port)

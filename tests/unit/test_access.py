@@ -139,3 +139,28 @@ def test_records_belong_to_who_saved_them(tmp_path):
     store = UserStore(tmp_path / "records.sqlite3")
     store.save([_talks()], _source(), "the article", by=EDITOR)
     assert store.load()[2]["user-border-talks"]["entered_by"] == EDITOR.id
+
+
+def test_a_signed_in_user_is_their_email_their_name_and_the_highest_role_their_claim_names():
+    from frontier_atlas.domain.access import actor_from_claims
+
+    eddie = actor_from_claims({"sub": "u-17", "email": "eddie@desk.example", "name": "Eddie Editor",
+                               "roles": ["viewer", "Editor", "pilot"]})
+    assert (eddie.id, eddie.name, eddie.role, eddie.mode) == ("eddie@desk.example", "Eddie Editor", Role.EDITOR, "team")
+    assert actor_from_claims({"sub": "u-18", "groups": "reviewer, admin"}, roles_claim="groups").role is Role.ADMIN
+    nobody = actor_from_claims({"sub": "u-19", "email": "new@desk.example"})
+    assert nobody.role is Role.VIEWER and nobody.name == "new@desk.example"  # no role: a viewer
+    assert not allowed(actor_from_claims({"name": "no id"}), Action.ADD_RECORD)
+
+
+def test_team_mode_sign_in_configuration_is_checked_and_any_unknown_mode_is_team_mode():
+    from frontier_atlas.domain.access import AUTH_KEYS, auth_problem
+    from frontier_atlas.settings import Settings
+
+    full = {k: "x" for k in AUTH_KEYS}
+    assert auth_problem(full) is None
+    assert "client_secret" in auth_problem({**full, "client_secret": ""})
+    assert "[auth]" in auth_problem(None)
+    modes = {m: Settings(mode=m) for m in ("single-user", "", "team", "teams")}
+    assert [modes[m].team for m in modes] == [False, False, True, True]
+    assert modes["teams"].mode_problem and modes["team"].mode_problem is None
