@@ -11,10 +11,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from frontier_atlas.app import state as keys
+from frontier_atlas.app.identity import acting_user
 from frontier_atlas.app.loading import load_atlas, reload_atlas
 from frontier_atlas.app.page import prepare_page, show_load_issues
 from frontier_atlas.app.viewlink import shared_view
 from frontier_atlas.data.durable import NotWritable
+from frontier_atlas.domain.access import NotAllowed
 from frontier_atlas.map.canvas import build_places_map
 from frontier_atlas.places.review import (
     PinConflict,
@@ -29,12 +31,14 @@ from frontier_atlas.present.escaping import md_text
 
 def _pin(name: str, chosen, version: str) -> None:
     try:
-        version_now = pin_place(atlas.settings.overrides_path, name, chosen, version=version)
+        version_now = pin_place(atlas.settings.overrides_path, name, chosen, version=version, by=acting_user())
     except NotWritable as exc:
         # the file name only: the full path is the server's business (it goes to the log)
         logging.getLogger(__name__).warning("pin not saved: %s", exc)
         st.error(f"Not pinned: {md_text(exc.path.name)} {md_text(exc.why)} on the server. "
                  "Whoever runs the app can make it writable.")
+    except NotAllowed as exc:
+        st.error(md_text(str(exc)))
     except PinConflict as exc:  # someone pinned this name since the page showed it: the user chooses
         keys.PIN_CONFLICTS.setdefault(st.session_state, {})[name] = (exc, chosen)
         st.rerun()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from frontier_atlas.data.durable import atomic_write_text, exclusive_lock
+from frontier_atlas.domain.access import Action, Actor, check
 from frontier_atlas.domain.position import Position
 from frontier_atlas.domain.records import Dataset
 from frontier_atlas.geocode.chain import GeocoderChain
@@ -92,15 +93,16 @@ def pinned_row(path: Path, name: str) -> dict[str, str] | None:
     return _pinned(_read_overrides(Path(path)), name)
 
 
-def pin_place(path: Path, name: str, chosen: Position, version: str | None = None) -> str:
+def pin_place(path: Path, name: str, chosen: Position, version: str | None = None, *, by: Actor) -> str:
     """Save ``chosen`` as the answer for ``name``, replacing an earlier pin of the same name.
 
     Under an exclusive lock: two users pinning at once would otherwise each write back
     what they read, and the later rename would drop the other's pin. With ``version``
     (from ``pin_version``), only if ``name``'s pin is still that one, else ``PinConflict``:
     two users pinning one name differently are told, not silently overruled. Returns
-    the new pin's version.
+    the new pin's version. ``by`` must be allowed to pin (``NotAllowed`` before anything is read).
     """
+    check(by, Action.PIN_PLACE)
     path = Path(path)
     with exclusive_lock(path):
         rows = _read_overrides(path)

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from support.paths import ROOT
 
 from frontier_atlas.app.state import Selection
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header
 
 
@@ -183,7 +184,7 @@ def test_a_pin_made_in_another_session_is_said_and_not_overwritten(data_copy, tm
     from frontier_atlas.places.review import pin_place
 
     at, overrides = _julfa_places_page(data_copy, tmp_path, monkeypatch)
-    pin_place(overrides, "Julfa", _other_candidate(data_copy))  # another session, meanwhile
+    pin_place(overrides, "Julfa", _other_candidate(data_copy), by=local_actor())  # another session, meanwhile
     theirs = _julfa_pins(overrides)
     at.button(key=next(b.key for b in at.button if b.key.startswith("pin-Julfa"))).click().run()
     assert not at.exception
@@ -198,10 +199,10 @@ def test_pins_pressed_in_the_same_moment_show_the_other_and_the_user_chooses(dat
     other, real = _other_candidate(data_copy), review.pin_place
     raced = []
 
-    def pin_after_the_other(path, name, chosen, version=None):
+    def pin_after_the_other(path, name, chosen, version=None, *, by):
         if not raced:  # the other session's pin lands between this page's run and its write
-            raced.append(real(path, name, other))
-        return real(path, name, chosen, version=version)
+            raced.append(real(path, name, other, by=local_actor()))
+        return real(path, name, chosen, version=version, by=by)
 
     monkeypatch.setattr(review, "pin_place", pin_after_the_other)
     at.button(key=next(b.key for b in at.button if b.key.startswith("pin-Julfa"))).click().run()

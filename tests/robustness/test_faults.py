@@ -189,7 +189,7 @@ def test_a_writer_killed_mid_save_leaves_a_whole_file(mode: str, tmp_path: Path)
     assert not list(tmp_path.glob("*.corrupt-*")), "a killed save was taken for a damaged file"
     if mode == "pin":
         assert left_temps, "no kill landed inside a write: the test proves nothing"
-        pin_place(path, *pin_item(n))  # one complete write cleans up after the killed ones
+        pin_place(path, *pin_item(n), by=ME)  # one complete write cleans up after the killed ones
         assert temp_files(path) == []
         assert pins_in_overrides(path) == n + 1
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 ARTICLE = "Iran and Azerbaijan held a joint drill on the Aras. " * 20
 WRITER = "fault-writer"
-WRITER_ACTOR = Actor(id=WRITER, name=WRITER, role=Role.EDITOR)
+WRITER_ACTOR = Actor(id=WRITER, name=WRITER, role=Role.REVIEWER)  # saves records and pins places
 
 
 @lru_cache(maxsize=None)
@@ -92,7 +92,7 @@ def run(mode: str, path: Path, first: int, count: int, churn: bool = False) -> N
         elif mode == "pin":
             from frontier_atlas.places.review import pin_place
 
-            pin_place(path, *pin_item(i))
+            pin_place(path, *pin_item(i), by=WRITER_ACTOR)
         else:
             raise SystemExit(f"unknown mode {mode!r}")
         say(f"saved {i}")

@@ -164,3 +164,17 @@ def test_team_mode_sign_in_configuration_is_checked_and_any_unknown_mode_is_team
     modes = {m: Settings(mode=m) for m in ("single-user", "", "team", "teams")}
     assert [modes[m].team for m in modes] == [False, False, True, True]
     assert modes["teams"].mode_problem and modes["team"].mode_problem is None
+
+
+def test_only_a_reviewer_pins_a_place_and_a_refused_pin_leaves_the_file_as_it_was(tmp_path):
+    from frontier_atlas.domain.position import Position
+    from frontier_atlas.places.review import pin_place, pinned_row
+
+    path = tmp_path / "place_overrides.csv"
+    julfa = Position(1.0, 2.0, "town", "test", "Julfa", "AZ", "a position made up for this test")
+    pin_place(path, "Julfa", julfa, by=REVIEWER)
+    before = path.read_bytes()
+    for actor in (VIEWER, EDITOR, refused_actor("no provider")):
+        with pytest.raises(NotAllowed, match="pin a place"):
+            pin_place(path, "Julfa", julfa, by=actor)
+    assert path.read_bytes() == before and pinned_row(path, "Julfa")["country"] == "AZ"

@@ -15,6 +15,7 @@ from support.paths import ROOT
 
 from frontier_atlas.data import durable
 from frontier_atlas.data.durable import NotWritable, atomic_write_text, exclusive_lock
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.places.review import OVERRIDE_FIELDS, pin_place
 
 
@@ -161,7 +162,7 @@ def test_pinning_over_a_read_only_overrides_file_keeps_it(data_copy):
     path.write_bytes(before)
     path.chmod(0o444)
     with pytest.raises(NotWritable):
-        pin_place(path, "Julfa", pos)
+        pin_place(path, "Julfa", pos, by=local_actor())
     assert path.read_bytes() == before and mode(path) == 0o444
 
 

@@ -10,6 +10,7 @@ from support.csvfiles import append_csv
 from support.paths import ROOT
 
 from frontier_atlas.data.curated import load_dataset
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.geocode.chain import GeocoderChain
 from frontier_atlas.places.review import PinConflict, pin_place, pin_version, place_queries, places_table
 
@@ -40,8 +41,8 @@ def test_pin_is_atomic_replaces_and_wins(data_copy):
     pos = geo.locate("Julfa")
     iran = next(c for c in [pos, *pos.candidates] if c.country == "IR")
     path = data_copy / "place_overrides.csv"
-    pin_place(path, "Julfa", pos)
-    pin_place(path, "Julfa", iran)  # a second pin of the same name replaces the first
+    pin_place(path, "Julfa", pos, by=local_actor())
+    pin_place(path, "Julfa", iran, by=local_actor())  # a second pin of the same name replaces the first
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     assert len(rows) == 1 and rows[0]["country"] == "IR"
     assert not list(data_copy.glob(".place_overrides.csv.*"))  # no temporary file left
@@ -81,17 +82,17 @@ def test_a_pin_made_meanwhile_is_not_overwritten(data_copy):
     path = data_copy / "place_overrides.csv"
     shown = pin_version(path, "Julfa")  # both pages show Julfa unpinned
     assert shown == ""
-    first = pin_place(path, "Julfa", iran, version=shown)
+    first = pin_place(path, "Julfa", iran, version=shown, by=local_actor())
     assert first and first == pin_version(path, "Julfa")
     with pytest.raises(PinConflict) as caught:  # the second page, still showing no pin
-        pin_place(path, "Julfa", other, version=shown)
+        pin_place(path, "Julfa", other, version=shown, by=local_actor())
     assert caught.value.theirs["country"] == "IR" and caught.value.version == first
     assert "IR" in str(caught.value)
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     assert [(r["name"], r["country"]) for r in rows] == [("Julfa", "IR")]
     # choosing to replace it, knowing what it is now
-    second = pin_place(path, "Julfa", other, version=caught.value.version)
+    second = pin_place(path, "Julfa", other, version=caught.value.version, by=local_actor())
     assert second != first and pin_version(path, "Julfa") == second
-    pin_place(path, "Aras", iran, version="")  # another name's version is its own
+    pin_place(path, "Aras", iran, version="", by=local_actor())  # another name's version is its own
     assert pin_version(path, "Julfa") == second
     assert load_dataset(data_copy).issues == []  # the versions add no column to the curated file
