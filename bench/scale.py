@@ -34,6 +34,7 @@ import folium  # noqa: E402
 from streamlit_folium import _get_feature_group_string, _get_map_string  # noqa: E402
 
 from frontier_atlas.data.curated import load_dataset  # noqa: E402
+from frontier_atlas.domain.access import local_actor  # noqa: E402
 from frontier_atlas.domain.filters import records_frame  # noqa: E402
 from frontier_atlas.domain.viewport import Viewport  # noqa: E402
 from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header  # noqa: E402
@@ -168,7 +169,7 @@ def measure_ours(n: int, csv: Path, work: Path, port: int, ds_bits) -> dict:
     store = ImportStore(work / f"user-{n}" / "imports")
     mapping = guess_mapping(read_header(csv.read_bytes()[:200_000], csv.name))
     t0 = time.perf_counter()
-    info, _ = import_events(csv, csv.name, mapping, store, f"Synthetic {n:,}")
+    info, _ = import_events(csv, csv.name, mapping, store, f"Synthetic {n:,}", by=local_actor())
     import_s = time.perf_counter() - t0
     reopen_s = median_time(lambda: store.open(info.id), 5)
     es = store.open(info.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.settings import settings
 
 
@@ -94,7 +95,8 @@ def _import(args) -> int:
     if mapping.missing():
         print(f"{path.name}: no column for {', '.join(mapping.missing())}; use the Import page to map columns")
         return 2
-    info, result = import_events(path, path.name, mapping, ImportStore(settings().imports_dir), args.name)
+    info, result = import_events(path, path.name, mapping, ImportStore(settings().imports_dir), args.name,
+            by=local_actor())
     for issue in result.issues[:50]:
         print(f"{'REJECTED' if issue.rejected else 'NOTE'} {issue}")
     if len(result.issues) > 50:

@@ -15,9 +15,11 @@ import streamlit as st
 
 from frontier_atlas.app import background
 from frontier_atlas.app import state as keys
+from frontier_atlas.app.identity import acting_user
 from frontier_atlas.app.loading import import_store
 from frontier_atlas.app.page import prepare_page
 from frontier_atlas.data.csvsafe import safe_file_name, unguard
+from frontier_atlas.domain.access import Action, NotAllowed, check
 from frontier_atlas.domain.calendar import FIRST_DAY, LAST_DAY
 from frontier_atlas.events import (
     FIELDS,
@@ -96,9 +98,15 @@ def import_controls(upload, mapping: ColumnMapping, name: str, store: ImportStor
         st.warning("Choose a column for: " + ", ".join(FIELDS[f][0] for f in missing))
     busy = background.running(keys.IMPORT_JOB)
     if st.button("Import", type="primary", disabled=bool(missing) or busy, key="do_import"):
-        # a fresh process, given the file on disk: no copy of the server's memory to make
-        background.start(keys.IMPORT_JOB, import_file, spill(upload, upload.name), upload.name, mapping,
-                         store.folder, name or None, label="Importing", expected=(UnreadableFile,), start=FRESH)
+        actor = acting_user()
+        try:
+            check(actor, Action.IMPORT_SET)  # said at once; the import checks again where it writes
+        except NotAllowed as exc:
+            st.error(md_text(str(exc)))
+        else:  # a fresh process, given the file on disk: no copy of the server's memory to make
+            background.start(keys.IMPORT_JOB, import_file, spill(upload, upload.name), upload.name, mapping,
+                             store.folder, name or None, actor, label="Importing",
+                             expected=(UnreadableFile, NotAllowed), start=FRESH)
     ended = background.outcome(keys.IMPORT_JOB, failed="The import did not finish",
                                cancelled="Import cancelled: nothing was stored.")
     if ended is not None and ended.state == DONE:
@@ -146,9 +154,9 @@ def set_box(store: ImportStore, info: SetInfo, seen_version: int, just_imported:
     with rename.popover("Rename", icon=":material/edit:"):
         new_name = st.text_input("New name", value=info.name, max_chars=80, key=f"rename-{info.id}")
         if st.button("Save the name", key=f"rename-save-{info.id}"):
-            _changed(lambda: store.rename(info.id, new_name.strip() or info.name, seen_version))
+            _changed(lambda: store.rename(info.id, new_name.strip() or info.name, seen_version, by=acting_user()))
     if delete.button("Delete this set", key=f"delete-{info.id}", icon=":material/delete:"):
-        _changed(lambda: store.delete(info.id, seen_version), deleted=info.id)
+        _changed(lambda: store.delete(info.id, seen_version, by=acting_user()), deleted=info.id)
 
 
 def _changed(change, deleted: str | None = None) -> None:
@@ -161,6 +169,9 @@ def _changed(change, deleted: str | None = None) -> None:
         return
     except SetGone:
         st.warning("This set was deleted in another session meanwhile.")
+        return
+    except NotAllowed as exc:
+        st.error(md_text(str(exc)))
         return
     if deleted:  # the user's own delete is not news on the next run
         (keys.SETS_SEEN.get(st.session_state) or {}).pop(deleted, None)

@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 import pandas as pd
 
+from frontier_atlas.domain.access import Action, Actor, check
 from frontier_atlas.events.eventset import EventSet
 from frontier_atlas.events.formats import FIELDS, ColumnMapping, guess_mapping
 from frontier_atlas.events.reader import ImportResult, UnreadableFile, event_chunks, read_events, read_header
@@ -39,14 +40,16 @@ def _sha256(data: bytes | BinaryIO | Path) -> str:
 
 def import_events(
     data: bytes | BinaryIO | Path, file_name: str, mapping: ColumnMapping, store: ImportStore,
-    set_name: str | None = None, progress: Callable[[float, str], None] | None = None,
+    set_name: str | None = None, progress: Callable[[float, str], None] | None = None, *, by: Actor,
 ) -> tuple[SetInfo, ImportResult]:
-    """Read, check and store a file; rows that cannot be read are in the result's issues."""
+    """Read, check and store a file as ``by``'s; rows that cannot be read are in the result's issues.
+    ``NotAllowed`` before the file is read if ``by`` may not import."""
+    check(by, Action.IMPORT_SET)
     missing = mapping.missing()
     if missing:
         raise ValueError("choose a column for: " + ", ".join(missing))
     sha = _sha256(data)
     result = ImportResult(file=file_name, frame=pd.DataFrame())  # its frame stays empty: stored as read
     chunks = event_chunks(data, file_name, mapping, result, progress)
-    info = store.save_chunks(chunks, result, set_name or Path(file_name).stem, sha, mapping.columns, mapping.fmt)
+    info = store.save_chunks(chunks, result, set_name or Path(file_name).stem, sha, mapping.columns, mapping.fmt, by=by)
     return info, result

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from frontier_atlas.data.csvsafe import frame_csv, write_csv
 from frontier_atlas.data.durable import atomic_write_text, exclusive_lock
+from frontier_atlas.domain.access import Action, Actor, check
 from frontier_atlas.events.eventset import EventSet
 from frontier_atlas.events.reader import EVENT_COLUMNS, ImportResult
 
@@ -48,6 +49,7 @@ class SetInfo:
     notes: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # our field -> source column
     version: int = 1  # one more on each rename; a set stored before versions is version 1
+    owner: str = ""  # who imported it (``Actor.id``); "" for a set stored before owners: nobody's own
 
 
 class SetGone(KeyError):
@@ -113,15 +115,17 @@ class ImportStore:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
 
-    def save(self, result: ImportResult, name: str, sha256: str, columns: dict[str, str], fmt: str) -> SetInfo:
+    def save(self, result: ImportResult, name: str, sha256: str, columns: dict[str, str], fmt: str, *,
+             by: Actor) -> SetInfo:
         """Store a file read whole (``read_events``); returns its description."""
-        return self.save_chunks([result.frame], result, name, sha256, columns, fmt)
+        return self.save_chunks([result.frame], result, name, sha256, columns, fmt, by=by)
 
     def save_chunks(self, chunks: Iterable[pd.DataFrame], result: ImportResult, name: str, sha256: str,
-                    columns: dict[str, str], fmt: str) -> SetInfo:
+                    columns: dict[str, str], fmt: str, *, by: Actor) -> SetInfo:
         """Store an import once, writing each chunk as it comes (``reader.event_chunks``), so a large
         file is never held whole; ``result`` is complete once they are all taken. Returns its
-        description; re-importing makes a new set."""
+        description; re-importing makes a new set. The set is ``by``'s (``NotAllowed`` below editor)."""
+        check(by, Action.IMPORT_SET)
         self.folder.mkdir(parents=True, exist_ok=True)
         set_id = f"{_slug(name)}{sha256[:6]}{int(time.time() * 1000) % 100000:05d}"
         self._sweep()
@@ -131,7 +135,7 @@ class ImportStore:
             rows, first, last = _write_events(chunks, tmp / "events.parquet")
             info = SetInfo(
                 id=set_id, name=name, file=result.file, fmt=fmt, sha256=sha256, imported_at=time.time(),
-                rows=rows, rejected=result.rejected, notes=result.notes, columns=columns,
+                rows=rows, rejected=result.rejected, notes=result.notes, columns=columns, owner=by.id,
                 date_min=str(first.date()) if rows else None, date_max=str(last.date()) if rows else None,
             )
             # spreadsheet-safe: rejected rows are raw cells from someone else's file
@@ -216,19 +220,21 @@ class ImportStore:
             raise SetChanged(now)
         return now
 
-    def rename(self, set_id: str, name: str, version: int) -> SetInfo:
+    def rename(self, set_id: str, name: str, version: int, *, by: Actor) -> SetInfo:
         """Rename the set if it is still the ``version`` the user saw (``SetChanged``, ``SetGone`` if not)."""
         with exclusive_lock(self.folder / ".sets"):
             now = self._checked(set_id, version)
+            check(by, Action.CHANGE_SET, now.owner)
             new = SetInfo(**{**asdict(now), "name": name, "version": now.version + 1})
             atomic_write_text(self.path(set_id).parent / "meta.json", json.dumps(asdict(new), indent=1))
         return new
 
-    def delete(self, set_id: str, version: int | None = None) -> None:
+    def delete(self, set_id: str, version: int | None = None, *, by: Actor) -> None:
         """Delete the set; with ``version``, only if it is still that version (``SetChanged``,
         ``SetGone`` if not), so nobody deletes a set changed after they last saw it."""
         with exclusive_lock(self.folder / ".sets"):
-            self._checked(set_id, version)
+            now = self._checked(set_id, version)
+            check(by, Action.CHANGE_SET, now.owner)
             folder = self.path(set_id).parent
             aside = folder.with_name(f".del-{set_id}")
             os.replace(folder, aside)  # gone from the list at once, then removed

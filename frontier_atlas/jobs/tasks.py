@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 import pyarrow as pa
 
+from frontier_atlas.domain.access import Actor
 from frontier_atlas.domain.records import Place
 from frontier_atlas.events import ColumnMapping, ImportStore, SetInfo, import_events
 from frontier_atlas.events.reader import read_file_header
@@ -81,13 +82,13 @@ def spill(source: BinaryIO, name: str) -> Path:
     return Path(path)
 
 
-def import_file(path: Path, name: str, mapping: ColumnMapping, imports_dir: Path, set_name: str | None, *,
-                progress: Progress) -> SetInfo:
-    """Import a spilled upload (``spill``) and remove it."""
+def import_file(path: Path, name: str, mapping: ColumnMapping, imports_dir: Path, set_name: str | None,
+                by: Actor, *, progress: Progress) -> SetInfo:
+    """Import a spilled upload (``spill``) as ``by``'s set, and remove it."""
     pa.set_cpu_count(1)  # the job has one core (worker._child): no pool of threads to share it
     pa.set_io_thread_count(1)
     try:
-        info, _ = import_events(Path(path), name, mapping, ImportStore(imports_dir), set_name, progress)
+        info, _ = import_events(Path(path), name, mapping, ImportStore(imports_dir), set_name, progress, by=by)
     finally:
         Path(path).unlink(missing_ok=True)
     return info

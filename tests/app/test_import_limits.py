@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from support.imports import FEW, user_import_store
 from support.paths import ROOT
 
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.events import guess_mapping, import_events, read_events, read_header
 
 
@@ -26,13 +27,14 @@ def _store_far_dated_set() -> None:
     result = read_events(data, "far.csv", mapping)
     far = pd.to_datetime(["0001-01-01", "9999-12-31"], format="%Y-%m-%d").as_unit("s")
     result.frame["date_start"] = result.frame["date_end"] = pd.Series(far)
-    user_import_store().save(result, "far dates", "0" * 64, mapping.columns, mapping.fmt)
+    user_import_store().save(result, "far dates", "0" * 64, mapping.columns, mapping.fmt, by=local_actor())
 
 
 def _store_empty_set() -> None:
     """Every row refused: the set is stored with no events."""
     data = b"event_date,latitude,longitude\n0001-01-01,40,45\n9999-12-31,41,46\n"
-    info, _ = import_events(data, "none.csv", guess_mapping(read_header(data, "none.csv")), user_import_store())
+    info, _ = import_events(data, "none.csv", guess_mapping(read_header(data, "none.csv")), user_import_store(),
+            by=local_actor())
     assert info.rows == 0 and info.rejected == 2
 
 
@@ -75,7 +77,7 @@ def test_the_imports_page_escapes_set_and_file_names_and_offers_a_safe_download_
     data = (b"event_date,latitude,longitude,location\n"
             b"2024-05-18,,45,\"=HYPERLINK(\"\"http://example.invalid\"\")\"\n2024-05-19,40,45,Agdam\n")
     import_events(data, "=formula(1)*x*.csv", guess_mapping(read_header(data, "x.csv")), user_import_store(),
-                  set_name="=formula(1) **loud** [link](javascript:alert(1))")
+                  set_name="=formula(1) **loud** [link](javascript:alert(1))", by=local_actor())
     at = _run("pages/imports.py")
     assert not at.exception, at.exception
     heading = next(m.value for m in at.markdown if m.value.startswith("####"))

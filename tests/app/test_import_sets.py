@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from support.imports import FEW, user_import_store
 from support.paths import ROOT
 
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.events import guess_mapping, import_events, read_header
 
 
@@ -26,7 +27,8 @@ def _headings(at: AppTest) -> list[str]:
 
 
 def test_a_delete_after_another_sessions_rename_shows_the_new_name_and_waits_for_a_second_press():
-    info, _ = import_events(FEW, "few.csv", guess_mapping(read_header(FEW, "few.csv")), user_import_store(), "drills")
+    info, _ = import_events(FEW, "few.csv", guess_mapping(read_header(FEW, "few.csv")), user_import_store(), "drills",
+            by=local_actor())
     mine, theirs = _page(), _page()
     theirs.text_input(key=f"rename-{info.id}").input("Aras 2025 drills").run()
     theirs.button(key=f"rename-save-{info.id}").click().run()
@@ -44,7 +46,7 @@ def test_a_delete_after_another_sessions_rename_shows_the_new_name_and_waits_for
 
 def test_a_set_deleted_in_another_session_is_said_on_the_next_run():
     mapping = guess_mapping(read_header(FEW, "few.csv"))
-    info, _ = import_events(FEW, "few.csv", mapping, user_import_store(), "crossings")
+    info, _ = import_events(FEW, "few.csv", mapping, user_import_store(), "crossings", by=local_actor())
     mine, theirs = _page(), _page()
     theirs.button(key=f"delete-{info.id}").click().run()
     mine.run()

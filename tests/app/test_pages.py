@@ -107,7 +107,8 @@ def test_a_record_from_the_unplaced_list_replaces_an_open_imported_event(tmp_pat
 
     csv = b"event_date,latitude,longitude,event_type,location\n2024-05-18,39.4,47.4,Protests,Aslanduz\n"
     info, _ = import_events(csv, "few.csv", guess_mapping(read_header(csv, "few.csv")),
-                            ImportStore(os.path.join(os.environ["FRONTIER_ATLAS_USER_DIR"], "imports")))
+                            ImportStore(os.path.join(os.environ["FRONTIER_ATLAS_USER_DIR"], "imports")),
+                                    by=local_actor())
     at = run_app(selection=Selection(event=(info.id, 0)))
     assert not at.exception
     event_open = lambda: any(c.value.startswith("imported event") for c in at.caption)  # noqa: E731

@@ -11,6 +11,7 @@ from pathlib import Path
 from support.browsing import MAP_IFRAME, map_frame, screenshot, wait_until
 from support.paths import SEED
 
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header
 from frontier_atlas.events.synthetic import acled_frame
 
@@ -55,7 +56,7 @@ def test_100k_imported_events_draw_as_cells_and_a_cell_click_is_answered(start_a
     acled_frame(100_000, seed=11).to_csv(csv, index=False)
     user = tmp_path / "user"
     info, _ = import_events(csv, csv.name, guess_mapping(read_header(csv.read_bytes()[:100_000], csv.name)),
-                            ImportStore(user / "imports"), "Synthetic 100k")
+                            ImportStore(user / "imports"), "Synthetic 100k", by=local_actor())
     assert info.rows == 100_000
     app = start_app(SEED, user)
     page.goto(app.url)

@@ -14,6 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from support.browsing import MAP_IFRAME, map_frame, wait_until
 from support.csvfiles import append_csv, edit_csv
 
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header
 
 BEACON, PHISH = "beacon.invalid", "phish.invalid"
@@ -58,7 +59,7 @@ def hostile_app(start_app, data_copy, tmp_path):
                     ("H2", "2024-03-02", TYPE, PLACE, ACTOR, NOTES, "40.3", "45.3", "Azerbaijan"))
     user = tmp_path / "hostile-user"
     import_events(data, "hostile.csv", guess_mapping(read_header(data, "hostile.csv")), ImportStore(user / "imports"),
-                  SET_NAME)
+                  SET_NAME, by=local_actor())
     return start_app(data_copy, user)
 
 

@@ -178,3 +178,23 @@ def test_only_a_reviewer_pins_a_place_and_a_refused_pin_leaves_the_file_as_it_wa
         with pytest.raises(NotAllowed, match="pin a place"):
             pin_place(path, "Julfa", julfa, by=actor)
     assert path.read_bytes() == before and pinned_row(path, "Julfa")["country"] == "AZ"
+
+
+def test_an_editor_imports_and_changes_their_own_set_a_viewer_imports_nothing(tmp_path):
+    from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header
+
+    data = b"event_date,latitude,longitude,event_type,location\n2024-05-18,1.0,2.0,Drill,Testville\n"
+    mapping = guess_mapping(read_header(data, "few.csv"))
+    store = ImportStore(tmp_path / "imports")
+    with pytest.raises(NotAllowed, match="import an event set"):
+        import_events(data, "few.csv", mapping, store, by=VIEWER)
+    assert not (tmp_path / "imports").exists()  # refused before anything was written
+    info, _ = import_events(data, "few.csv", mapping, store, "mine", by=EDITOR)
+    assert info.owner == EDITOR.id
+    with pytest.raises(NotAllowed, match="belongs to eddie"):
+        store.rename(info.id, "theirs now", info.version, by=OTHER_EDITOR)
+    with pytest.raises(NotAllowed):
+        store.delete(info.id, info.version, by=OTHER_EDITOR)
+    renamed = store.rename(info.id, "checked", info.version, by=REVIEWER)
+    store.delete(info.id, renamed.version, by=EDITOR)
+    assert store.sets() == []

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontier_atlas.app.state import MAP_PX_RANGE, MapSync, reported_view
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.domain.viewport import MAX_ZOOM, MIN_ZOOM, Viewport, finite, map_zoom
 from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header
 from frontier_atlas.events.breakdown import cell_breakdown
@@ -128,7 +129,7 @@ def masks(tmp_path_factory):
     data = ("event_id_cnty,event_date,event_type,location,actor1,latitude,longitude\n"
             "A1,2024-01-01,Battles,Agdam,Army,40.0,45.0\nA2,2024-01-02,Protests,Yerevan,Crowd,40.18,44.51\n").encode()
     store = ImportStore(tmp_path_factory.mktemp("events"))
-    info, _ = import_events(data, "e.csv", guess_mapping(read_header(data, "e.csv")), store)
+    info, _ = import_events(data, "e.csv", guess_mapping(read_header(data, "e.csv")), store, by=local_actor())
     es = store.open(info.id)
     return [(es, es.mask())]
 

@@ -12,6 +12,7 @@ import io
 import pytest
 
 from frontier_atlas.data.csvsafe import frame_csv, safe_file_name, spreadsheet_safe, unguard, write_csv
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header
 
 PAYLOADS = [
@@ -62,7 +63,7 @@ def _import_with_payloads(tmp_path, file_name: str) -> tuple[ImportStore, str]:
     data = ("\n".join(lines) + "\n").encode()
     store = ImportStore(tmp_path / "imports")
     info, result = import_events(data, file_name, guess_mapping(read_header(data, file_name)), store,
-                                 set_name="=formula(1)")
+                                 set_name="=formula(1)", by=local_actor())
     assert result.rejected == len(PAYLOADS) and info.rows == 1
     return store, info.id
 

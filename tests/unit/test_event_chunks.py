@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.events import ColumnMapping, read_events
 from frontier_atlas.events import reader as reader_module
 
@@ -79,7 +80,7 @@ def test_an_import_stores_each_chunk_as_it_comes_and_keeps_what_a_whole_read_giv
     monkeypatch.setattr(reader_module, "CHUNK_ROWS", 40)
     monkeypatch.setattr(store_module, "ROW_GROUP", 16)
     store = ImportStore(tmp_path / "imports")
-    info, result = import_events(data, "chunks.csv", mapping, store)
+    info, result = import_events(data, "chunks.csv", mapping, store, by=local_actor())
     assert written == [40] * 5  # one write per chunk: the file was never held parsed whole
     stored = pd.read_parquet(store.path(info.id))
     pd.testing.assert_frame_equal(stored.astype(str), whole.frame.astype(str))

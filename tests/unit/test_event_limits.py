@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.domain.calendar import FIRST_DAY, LAST_DAY, clamp_span, in_range
 from frontier_atlas.domain.timeline import timeline_steps
 from frontier_atlas.events import (
@@ -44,7 +45,8 @@ def test_the_range_is_one_pair_of_days():
 
 def test_dates_outside_the_range_are_refused_with_file_row_and_field_and_the_rest_load(tmp_path):
     store = ImportStore(tmp_path / "imports")
-    info, result = import_events(FAR_DATES, "far.csv", guess_mapping(read_header(FAR_DATES, "far.csv")), store)
+    info, result = import_events(FAR_DATES, "far.csv", guess_mapping(read_header(FAR_DATES, "far.csv")), store,
+            by=local_actor())
     assert list(pd.read_parquet(store.path(info.id))["location"]) == ["Kept", "Last day"]  # as stored
     refused = {(i.file, i.row, i.field): i.message for i in result.issues}
     assert set(refused) == {("far.csv", 2, "event_date"), ("far.csv", 4, "event_date"), ("far.csv", 5, "event_date")}
@@ -68,7 +70,7 @@ def _stored_far_set(tmp_path) -> EventSet:
     """A set as an older version stored it, before dates were checked at import."""
     ok = b"event_date,latitude,longitude\n2024-05-18,40,45\n2024-05-19,41,46\n"
     store = ImportStore(tmp_path / "imports")
-    info, result = import_events(ok, "old.csv", guess_mapping(read_header(ok, "old.csv")), store)
+    info, result = import_events(ok, "old.csv", guess_mapping(read_header(ok, "old.csv")), store, by=local_actor())
     frame = pd.read_parquet(store.path(info.id))
     far = pd.Series(pd.to_datetime(["0001-01-01", "9999-12-31"], format="%Y-%m-%d").as_unit("s"))
     frame["date_start"] = frame["date_end"] = far

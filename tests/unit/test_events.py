@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from support.acled import acled_csv, acled_row
 
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.domain.viewport import Viewport
 from frontier_atlas.events import ColumnMapping, ImportStore, guess_mapping, import_events, read_events, read_header
 from frontier_atlas.events.breakdown import cell_breakdown
@@ -70,7 +71,7 @@ def test_bad_rows_are_listed_with_row_field_and_reason_and_the_rest_load(tmp_pat
              good[3]]
     data = ("\n".join(lines) + "\n").encode()
     store = ImportStore(tmp_path / "imports")
-    info, result = import_events(data, "mixed.csv", guess_mapping(read_header(data, "mixed.csv")), store)
+    info, result = import_events(data, "mixed.csv", guess_mapping(read_header(data, "mixed.csv")), store, by=local_actor())
     where = {(i.row, i.field): i.message for i in result.issues}
     assert where[(3, "event_date")].startswith("'31 Feb 2024' is not a date")
     assert where[(4, "latitude")] == "latitude 95.5 is outside ±90"
@@ -154,7 +155,7 @@ def test_a_custom_file_needs_date_and_position_columns(tmp_path):
     assert mapping.fmt == "custom" and mapping.columns["date"] == "when"
     assert set(mapping.missing()) == {"latitude", "longitude"}
     with pytest.raises(ValueError, match="latitude"):
-        import_events(data, "x.csv", mapping, ImportStore(tmp_path))
+        import_events(data, "x.csv", mapping, ImportStore(tmp_path), by=local_actor())
 
 
 @pytest.mark.parametrize("value, code", [("31", "AZE"), ("051", "ARM"), ("AZ", "AZE"), ("GEO", "GEO"),
@@ -174,7 +175,7 @@ def write_synthetic(tmp_path: Path, rows: int) -> Path:
 def test_store_reopens_a_set_and_skips_half_written_ones(tmp_path):
     path = write_synthetic(tmp_path, 5000)
     store = ImportStore(tmp_path / "imports")
-    info, _ = import_events(path, path.name, guess_mapping(read_header(path.read_bytes(), path.name)), store, "Syn")
+    info, _ = import_events(path, path.name, guess_mapping(read_header(path.read_bytes(), path.name)), store, "Syn", by=local_actor())
     (store.folder / ".tmp-broken").mkdir()  # a save killed half-way leaves only a temp folder
     (store.folder / ".tmp-broken" / "events.parquet").write_bytes(b"PAR1 half")
     assert [s.id for s in ImportStore(store.folder).sets()] == [info.id]
@@ -182,14 +183,14 @@ def test_store_reopens_a_set_and_skips_half_written_ones(tmp_path):
     assert es.n == 5000 and es.name == "Syn"
     detail = store.events(info.id, [0, 4999])
     assert list(detail["row"]) == [2, 5001] and detail.loc[0, "notes"].startswith("Synthetic event near")
-    store.delete(info.id)
+    store.delete(info.id, by=local_actor())
     assert store.sets() == []
 
 
 def test_filters_on_an_event_set(tmp_path):
     data = acled_csv("iso").encode()
     store = ImportStore(tmp_path)
-    info, _ = import_events(data, "a.csv", guess_mapping(read_header(data, "a.csv")), store)
+    info, _ = import_events(data, "a.csv", guess_mapping(read_header(data, "a.csv")), store, by=local_actor())
     es = store.open(info.id)
     assert es.span == (date(2024, 5, 18), date(2024, 6, 1))
     assert es.mask().tolist() == [True, True, True]
@@ -215,7 +216,7 @@ def test_grid_counts_every_event_once():
 def test_layer_stays_bounded_and_switches_from_points_to_grid(tmp_path):
     path = write_synthetic(tmp_path, 100_000)
     store = ImportStore(tmp_path / "imports")
-    info, _ = import_events(path, path.name, guess_mapping(read_header(path.read_bytes(), path.name)), store)
+    info, _ = import_events(path, path.name, guess_mapping(read_header(path.read_bytes(), path.name)), store, by=local_actor())
     es = store.open(info.id)
     import folium
     from streamlit_folium import _get_feature_group_string
@@ -246,7 +247,7 @@ def test_hostile_text_in_imported_events_is_escaped(tmp_path):
     data = ('event_id_cnty,event_date,event_type,location,actor1,latitude,longitude\n'
             'X1,2024-01-01,"<img src=x onerror=alert(1)>","<script>alert(1)</script>","`${alert(1)}`",40,45\n').encode()
     store = ImportStore(tmp_path)
-    info, _ = import_events(data, "x.csv", guess_mapping(read_header(data, "x.csv")), store)
+    info, _ = import_events(data, "x.csv", guess_mapping(read_header(data, "x.csv")), store, by=local_actor())
     es = store.open(info.id)
     fg, summary = build_event_layer([(es, es.mask())], Viewport(39, 44, 41, 46, 8))
     import folium

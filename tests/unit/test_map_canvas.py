@@ -10,6 +10,7 @@ from support.csvfiles import edit_csv
 from support.paths import SEED as DATA
 
 from frontier_atlas.data.curated import load_dataset
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.domain.filters import Filters, apply_filters, records_frame
 from frontier_atlas.geocode.chain import GeocoderChain
 from frontier_atlas.map.assets import use_local_assets
@@ -176,7 +177,8 @@ def test_template_braces_in_imported_events_are_text(tmp_path):
             'X1,2024-01-01,"{% if %}","Camp {# here","{{ 1/0 }}",40,45\n'
             'X2,2024-01-02,"x }} y","{{ 7*7 }}","a #} b",40.1,45.1\n').encode()
     store = ImportStore(tmp_path)
-    info, _ = import_events(data, "{# set {{ 7*7 }}.csv", guess_mapping(read_header(data, "x.csv")), store)
+    info, _ = import_events(data, "{# set {{ 7*7 }}.csv", guess_mapping(read_header(data, "x.csv")), store,
+            by=local_actor())
     es = store.open(info.id)
     fg, summary = build_event_layer([(es, es.mask())], Viewport(39, 44, 41, 46, 8))
     text = _get_feature_group_string(fg, folium.Map())

@@ -9,6 +9,7 @@ import threading
 import pytest
 from support.imports import FEW
 
+from frontier_atlas.domain.access import local_actor
 from frontier_atlas.events import ImportStore, SetChanged, SetGone, guess_mapping, import_events, read_header
 
 
@@ -18,14 +19,14 @@ def store(tmp_path) -> ImportStore:
 
 
 def _stored(store: ImportStore, name: str = "drills") -> str:
-    info, _ = import_events(FEW, "few.csv", guess_mapping(read_header(FEW, "few.csv")), store, name)
+    info, _ = import_events(FEW, "few.csv", guess_mapping(read_header(FEW, "few.csv")), store, name, by=local_actor())
     assert info.version == 1
     return info.id
 
 
 def test_a_rename_from_the_version_seen_lands_and_counts_one_up(store):
     set_id = _stored(store)
-    renamed = store.rename(set_id, "Aras drills", 1)
+    renamed = store.rename(set_id, "Aras drills", 1, by=local_actor())
     assert (renamed.name, renamed.version) == ("Aras drills", 2)
     assert [(s.name, s.version) for s in store.sets()] == [("Aras drills", 2)]
     assert store.open(set_id).name == "Aras drills"
@@ -33,24 +34,24 @@ def test_a_rename_from_the_version_seen_lands_and_counts_one_up(store):
 
 def test_a_change_from_an_older_version_is_refused_with_what_it_is_now(store):
     set_id = _stored(store)
-    store.rename(set_id, "theirs", 1)
+    store.rename(set_id, "theirs", 1, by=local_actor())
     with pytest.raises(SetChanged) as caught:
-        store.rename(set_id, "mine", 1)
+        store.rename(set_id, "mine", 1, by=local_actor())
     assert (caught.value.now.name, caught.value.now.version) == ("theirs", 2)
     with pytest.raises(SetChanged):
-        store.delete(set_id, 1)
+        store.delete(set_id, 1, by=local_actor())
     assert [s.name for s in store.sets()] == ["theirs"]
-    store.delete(set_id, 2)  # chosen with what it is now
+    store.delete(set_id, 2, by=local_actor())  # chosen with what it is now
     assert store.sets() == []
 
 
 def test_a_change_to_a_set_deleted_meanwhile_says_so(store):
     set_id = _stored(store)
-    store.delete(set_id, 1)
+    store.delete(set_id, 1, by=local_actor())
     with pytest.raises(SetGone):
-        store.rename(set_id, "mine", 1)
+        store.rename(set_id, "mine", 1, by=local_actor())
     with pytest.raises(SetGone):
-        store.delete(set_id, 1)
+        store.delete(set_id, 1, by=local_actor())
 
 
 def test_a_set_stored_before_versions_is_version_one(store):
@@ -60,7 +61,7 @@ def test_a_set_stored_before_versions_is_version_one(store):
     del described["version"]
     meta.write_text(json.dumps(described))
     assert store.sets()[0].version == 1
-    assert store.rename(set_id, "renamed", 1).version == 2
+    assert store.rename(set_id, "renamed", 1, by=local_actor()).version == 2
 
 
 def test_two_renames_from_one_version_at_once_one_lands_the_other_is_told(store):
@@ -72,7 +73,7 @@ def test_two_renames_from_one_version_at_once_one_lands_the_other_is_told(store)
         def rename(name: str) -> None:
             start.wait()
             try:
-                store.rename(set_id, name, seen)
+                store.rename(set_id, name, seen, by=local_actor())
                 outcomes.append("landed")
             except SetChanged:
                 outcomes.append("told")
