@@ -17,7 +17,7 @@ from frontier_atlas.app.loading import Atlas, load_atlas, reload_atlas
 from frontier_atlas.app.page import prepare_page
 from frontier_atlas.app.viewlink import shared_view
 from frontier_atlas.data.userstore import Conflict, UserStore, draft_record, editable
-from frontier_atlas.domain.access import NotAllowed
+from frontier_atlas.domain.access import Action, NotAllowed, allowed
 from frontier_atlas.domain.records import KIND_LABELS
 from frontier_atlas.ingest.confirm import SourceInput, confirm
 from frontier_atlas.ingest.drafts import Extraction, extract
@@ -57,7 +57,10 @@ def your_records(atlas: Atlas) -> None:
     (``UserStore.edit``); if both changed one field, or the record was deleted, the user
     is told and chooses, instead of one save silently undoing the other.
     """
-    mine = list(atlas.ds.user)
+    actor = acting_user()
+    # the records this user may change: their own, or everyone's for a reviewer
+    mine = [rid for rid, prov in atlas.ds.user.items()
+            if allowed(actor, Action.EDIT_RECORD, prov.get("entered_by"))]
     editors = keys.RECORD_EDITORS.setdefault(st.session_state, {})
     st.subheader(f"Your records ({len(mine)})")
     store = UserStore(atlas.settings.user_records_path)
@@ -353,8 +356,12 @@ def article_page() -> None:
     if result is not None and review is not None:
         keep, edited = review_drafts(result, review)
         found_places(result, atlas.outlines_only)
-        if st.button("Confirm and save", type="primary", key="confirm"):
-            save(atlas, result, keep, edited, given)
+        actor = acting_user()
+        if allowed(actor, Action.ADD_RECORD):
+            if st.button("Confirm and save", type="primary", key="confirm"):
+                save(atlas, result, keep, edited, given)
+        else:  # the store refuses such a save anyway; the button would only mislead
+            st.caption(md_text(f"Saving takes the editor role; {actor.name}'s is {actor.role.value}."))
     your_records(atlas)
 
 

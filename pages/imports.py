@@ -19,7 +19,7 @@ from frontier_atlas.app.identity import acting_user
 from frontier_atlas.app.loading import import_store
 from frontier_atlas.app.page import prepare_page
 from frontier_atlas.data.csvsafe import safe_file_name, unguard
-from frontier_atlas.domain.access import Action, NotAllowed, check
+from frontier_atlas.domain.access import Action, NotAllowed, allowed, check
 from frontier_atlas.domain.calendar import FIRST_DAY, LAST_DAY
 from frontier_atlas.events import (
     FIELDS,
@@ -150,6 +150,8 @@ def set_box(store: ImportStore, info: SetInfo, seen_version: int, just_imported:
             # shown as read (the apostrophes guard spreadsheets, not this table)
             st.dataframe(table[["file", "row", "field", "reason", "outcome"]].map(unguard), hide_index=True,
                          width="stretch")
+    if not allowed(acting_user(), Action.CHANGE_SET, info.owner):
+        return
     rename, delete = st.columns(2)
     with rename.popover("Rename", icon=":material/edit:"):
         new_name = st.text_input("New name", value=info.name, max_chars=80, key=f"rename-{info.id}")
@@ -190,6 +192,10 @@ def imports_page() -> None:
         "(or GeoJSON property names)."
     )
     store = import_store()
+    if not allowed(acting_user(), Action.IMPORT_SET):  # the store refuses anyway; no upload to waste
+        st.caption("Importing takes the editor role.")
+        set_list(store)
+        return
     upload = st.file_uploader("Event file", type=["csv", "geojson", "json"], key="import_file")
     columns = upload_columns(upload) if upload is not None else None
     if upload is not None and columns is not None:

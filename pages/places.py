@@ -16,7 +16,7 @@ from frontier_atlas.app.loading import load_atlas, reload_atlas
 from frontier_atlas.app.page import prepare_page, show_load_issues
 from frontier_atlas.app.viewlink import shared_view
 from frontier_atlas.data.durable import NotWritable
-from frontier_atlas.domain.access import NotAllowed
+from frontier_atlas.domain.access import Action, NotAllowed, allowed
 from frontier_atlas.map.canvas import build_places_map
 from frontier_atlas.places.review import (
     PinConflict,
@@ -83,6 +83,8 @@ def pin_button(name: str, hint: str | None, chosen) -> None:
     """Pin against the version this page showed, so a pin made meanwhile is not overwritten."""
     shown = keys.PINS_SHOWN.setdefault(st.session_state, {})
     now = pin_version(atlas.settings.overrides_path, name)
+    if not allowed(acting_user(), Action.PIN_PLACE):
+        return
     if st.button("Pin this one", key=f"pin-{name}-{hint}"):
         _pin(name, chosen, shown.get(name, now))
     shown.setdefault(name, now)

@@ -37,7 +37,7 @@ def _store_bytes(user) -> str:
     return h.hexdigest()
 
 
-def _save_the_drill(page, url: str) -> None:
+def _read_the_drill(page, url: str) -> None:
     page.goto(url + "/add_article")
     page.get_by_label("…or paste its text").fill(DRILL)
     page.get_by_label("Publisher").fill("Desk notes")
@@ -45,11 +45,9 @@ def _save_the_drill(page, url: str) -> None:
     page.get_by_role("button", name="Find places, dates and records").click()
     page.get_by_text("1 draft record(s)").wait_for(timeout=60_000)
     settle(page)
-    page.get_by_role("button", name="Confirm and save").click()
-    settle(page)
 
 
-def test_a_viewer_is_refused_at_the_write_and_an_editor_saves_under_their_name(team, browser, tmp_path):
+def test_a_viewer_has_no_write_controls_and_an_editor_saves_under_their_name(team, browser, tmp_path):
     server, user = team
     viewer = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     viewer.goto(server.url)
@@ -59,14 +57,22 @@ def test_a_viewer_is_refused_at_the_write_and_an_editor_saves_under_their_name(t
     sign_in(viewer, server.url, VERA["sub"])
     assert viewer.get_by_text("Signed in as Vera Viewer (viewer)").count() == 1
     before = _store_bytes(user)
-    _save_the_drill(viewer, server.url)
-    viewer.get_by_text(re.compile(r"Vera Viewer may not add a record: that takes the editor role")).wait_for()
-    screenshot(viewer, tmp_path, "team-viewer-refused.png")
-    assert _store_bytes(user) == before  # refused: the store is as it was, byte for byte
+    _read_the_drill(viewer, server.url)  # reading an article writes nothing: a viewer may
+    viewer.get_by_text("Saving takes the editor role; Vera Viewer's is viewer.").wait_for()
+    assert viewer.get_by_role("button", name="Confirm and save").count() == 0
+    screenshot(viewer, tmp_path, "team-viewer-no-save.png")
+    viewer.goto(server.url + "/places")
+    viewer.get_by_role("heading", name="Places").wait_for()
+    settle(viewer)
+    assert viewer.get_by_role("button", name="Pin this one").count() == 0
+    viewer.goto(server.url + "/imports")
+    viewer.get_by_text("Importing takes the editor role.").wait_for()
+    assert _store_bytes(user) == before
 
     editor = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     sign_in(editor, server.url, EDDIE["sub"])
-    _save_the_drill(editor, server.url)
+    _read_the_drill(editor, server.url)
+    editor.get_by_role("button", name="Confirm and save").click()
     editor.get_by_text(re.compile(r"Saved 1 record\(s\)")).wait_for(timeout=30_000)
     screenshot(editor, tmp_path, "team-editor-saved.png")
     store = UserStore(user / "user-records.sqlite3")
