@@ -91,8 +91,10 @@ def test_payloads_show_as_text(start_app, data_copy, page, tmp_path):
     wait_until(lambda: "<script>" in tooltip.inner_text(), what="tooltip shows the payload as text")
     marker.click()
     wait_until(lambda: "<script>window.__xss=1</script>" in details_title(page), what="title as text")
+    # the panel is drawn in parts: the title can be on screen before the description
+    wait_until(lambda: '"><svg onload="window.__xss=4">' in page.locator(".st-key-details").inner_text(),
+               what="description as text")
     panel = page.locator(".st-key-details").inner_text()
-    assert '"><svg onload="window.__xss=4">' in panel
     assert "[link](javascript:window.__xss=5)" in panel
     assert "<b onmouseover=window.__xss=6>x</b>" in panel
     # the load problem (javascript: URL refused) is listed, escaped too
