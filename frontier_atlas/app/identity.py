@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from frontier_atlas.domain.access import (
+    SIGN_IN_FIRST,
     SINGLE_USER,
     Actor,
     actor_from_claims,
@@ -54,7 +55,7 @@ def show_mode(actor: Actor) -> None:
     if actor.id:
         st.sidebar.markdown(f"Signed in as **{md_text(actor.name)}** ({actor.role.value})")
         st.sidebar.button("Sign out", key="sign-out", on_click=st.logout)
-    elif actor.refused == anonymous_actor().refused:
+    elif actor.refused == SIGN_IN_FIRST:
         st.sidebar.caption("Team mode: sign in to add or change records.")
         st.sidebar.button("Sign in", key="sign-in", on_click=st.login, type="primary")
     else:

@@ -161,6 +161,9 @@ def actor_from_claims(claims: dict, roles_claim: str = "roles", role: Role | Non
     return Actor(id=ident, name=name, role=role or role_of(claims.get(roles_claim)), mode=TEAM, email=email)
 
 
+SIGN_IN_FIRST = "sign in to change anything"
+
+
 def anonymous_actor() -> Actor:
     """Team mode before sign-in: may read, may write nothing."""
-    return Actor(id="", name="Not signed in", role=Role.VIEWER, mode=TEAM, refused="sign in to change anything")
+    return Actor(id="", name="Not signed in", role=Role.VIEWER, mode=TEAM, refused=SIGN_IN_FIRST)

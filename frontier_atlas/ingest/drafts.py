@@ -171,7 +171,8 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
                 break
             scope.append(q)
         exercises.append((pn, names, scope))
-    agreements = [m for m in AGREEMENT_CUE.finditer(text) if index.index(m.start()) is not None]
+    # (match, its paragraph) of each agreement cue
+    agreements = [(m, pn) for m in AGREEMENT_CUE.finditer(text) if (pn := index.index(m.start())) is not None]
     crossings = [p for p in places if p.kind == "crossing"]
     if sum(len(names) for _, names, _ in exercises) + len(crossings) > max_drafts:
         raise _too_many(max_drafts)  # known before the dates are read: a refusal costs no more
@@ -180,7 +181,7 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
     wanted = None
     if dates_before is not None:
         wanted = {q for _, _, scope in exercises for q in scope} | {p.paragraph for p in crossings}
-        wanted |= {index.index(m.start()) for m in agreements}
+        wanted |= {pn for _, pn in agreements}
         wanted |= set(range(bisect_left(index.starts, dates_before)))
     dates = find_dates(text, published, paragraphs, only=None if wanted is None else sorted(wanted))
     forces = find_forces(text)
@@ -307,8 +308,7 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
 
     # ---- events: agreements on a text (the pattern never spans a line, so never a paragraph)
     seen: set[int] = set()
-    for m in agreements:
-        pn = index.index(m.start())
+    for m, pn in agreements:
         if pn in seen:
             continue
         seen.add(pn)

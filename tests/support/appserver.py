@@ -58,6 +58,16 @@ def job_pids(pid: int) -> list[int]:
     return found
 
 
+def stop_process(proc: subprocess.Popen, log) -> None:
+    """End a server started for a test (asked, then killed after 10 s) and close its log."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
 class StreamlitServer:
     """``streamlit run script`` on a free port, waited for until healthy; ``stop`` ends it."""
 
@@ -89,12 +99,7 @@ class StreamlitServer:
         return job_pids(self.proc.pid)
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+        stop_process(self.proc, self.log)
 
 
 class AppServer(StreamlitServer):

@@ -14,7 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from support.appserver import AppServer, free_port
+from support.appserver import AppServer, free_port, stop_process
 from support.paths import SEED
 
 CLIENT_ID, CLIENT_SECRET = "frontier-atlas-tests", "a-client-secret-for-tests-only"
@@ -46,12 +46,7 @@ class OidcProvider:
         return f"{self.url}/.well-known/openid-configuration"
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+        stop_process(self.proc, self.log)
 
 
 def team_app(provider: OidcProvider, tmp_path: Path, data_dir: Path = SEED) -> tuple[AppServer, Path]:
