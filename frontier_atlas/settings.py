@@ -44,9 +44,13 @@ class Settings:
     user: str = _setting("FRONTIER_ATLAS_USER_DIR", "caches and user data (default: the platform's user "
                          "data folder, ~/.local/share/frontier-atlas)")
     geocode_cache: str = _setting("FRONTIER_ATLAS_GEOCODE_CACHE", "persistent geocoding cache")
-    user_records: str = _setting("FRONTIER_ATLAS_USER_RECORDS", "records you added from articles")
+    user_records: str = _setting(
+        "FRONTIER_ATLAS_USER_RECORDS",
+        "what users write: records added from articles, pinned places, verified marks, the roles table and the audit log")
     imports: str = _setting("FRONTIER_ATLAS_IMPORTS", "imported event sets (Parquet)")
-    overrides: str = _setting("FRONTIER_ATLAS_OVERRIDES", "places pinned on the Places page")
+    overrides: str = _setting(
+        "FRONTIER_ATLAS_OVERRIDES",
+        "hand-kept place overrides, curated and read-only (pins made on the Places page go to the user store)")
     geocoder_online: str = _setting("FRONTIER_ATLAS_GEOCODER_ONLINE", "'nominatim' turns Nominatim on")
     user_agent: str = _setting("FRONTIER_ATLAS_USER_AGENT", "User-Agent sent to Nominatim", DEFAULT_USER_AGENT)
     nominatim_domain: str = _setting("FRONTIER_ATLAS_NOMINATIM_DOMAIN", "a self-hosted Nominatim's host")

@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 from frontier_atlas.app import background
 from frontier_atlas.app import state as keys
 from frontier_atlas.app.identity import acting_user
-from frontier_atlas.app.loading import Atlas, load_atlas, reload_atlas
+from frontier_atlas.app.loading import Atlas, load_atlas, reload_atlas, user_store
 from frontier_atlas.app.page import prepare_page
 from frontier_atlas.app.viewlink import shared_view
 from frontier_atlas.data.userstore import Conflict, UserStore, draft_record, editable
@@ -63,7 +63,7 @@ def your_records(atlas: Atlas) -> None:
             if allowed(actor, Action.EDIT_RECORD, prov.get("entered_by"))]
     editors = keys.RECORD_EDITORS.setdefault(st.session_state, {})
     st.subheader(f"Your records ({len(mine)})")
-    store = UserStore(atlas.settings.user_records_path)
+    store = user_store()
     for rid in [r for r in editors if r not in atlas.ds.user]:
         _gone_record(rid, editors)
     if not mine:
@@ -294,7 +294,7 @@ def found_places(result: Extraction, outlines_only: bool) -> None:
 
 
 def save(atlas: Atlas, result: Extraction, keep: dict, edited: dict, given: SourceInput) -> None:
-    store = UserStore(atlas.settings.user_records_path)
+    store = user_store()
     taken = set(atlas.ds.records) | set(atlas.ds.sources) | store.used_ids()
     done = confirm(result.drafts, keep, edited, given, taken)
     if done.problems:

@@ -1,21 +1,23 @@
 """Places: every place name in the data, where it resolved, how, and how sure we are.
 
-Ambiguous names show their candidates; pinning one saves it as a curated override.
+Ambiguous names show their candidates; a reviewer's pin saves one, with its author, in
+the user store (the curated files are never written).
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from frontier_atlas.app import state as keys
 from frontier_atlas.app.identity import acting_user
-from frontier_atlas.app.loading import load_atlas, reload_atlas
+from frontier_atlas.app.loading import load_atlas, reload_atlas, user_store
 from frontier_atlas.app.page import prepare_page, show_load_issues
 from frontier_atlas.app.viewlink import shared_view
-from frontier_atlas.data.durable import NotWritable
 from frontier_atlas.domain.access import Action, NotAllowed, allowed
 from frontier_atlas.map.canvas import build_places_map
 from frontier_atlas.places.review import (
@@ -31,12 +33,11 @@ from frontier_atlas.present.escaping import md_text
 
 def _pin(name: str, chosen, version: str) -> None:
     try:
-        version_now = pin_place(atlas.settings.overrides_path, name, chosen, version=version, by=acting_user())
-    except NotWritable as exc:
-        # the file name only: the full path is the server's business (it goes to the log)
+        version_now = pin_place(store, name, chosen, version=version, by=acting_user())
+    except sqlite3.OperationalError as exc:  # e.g. a read-only user folder; the path stays on the server
         logging.getLogger(__name__).warning("pin not saved: %s", exc)
-        st.error(f"Not pinned: {md_text(exc.path.name)} {md_text(exc.why)} on the server. "
-                 "Whoever runs the app can make it writable.")
+        st.error(f"Not pinned: the user store could not be written ({md_text(str(exc))}). "
+                 "Whoever runs the app can make its user folder writable.")
     except NotAllowed as exc:
         st.error(md_text(str(exc)))
     except PinConflict as exc:  # someone pinned this name since the page showed it: the user chooses
@@ -72,17 +73,17 @@ def pinned_meanwhile() -> None:
             shown[name] = conflict.version
             st.rerun()
     for name, version in list(shown.items()):
-        now = pin_version(atlas.settings.overrides_path, name)
+        now = pin_version(store, name)
         if now != version and name not in conflicts:
             st.info(md_text(f"{name} was pinned meanwhile in another session: "
-                            f"{_where(pinned_row(atlas.settings.overrides_path, name))}."))
+                            f"{_where(pinned_row(store, name))}."))
             shown[name] = now
 
 
 def pin_button(name: str, hint: str | None, chosen) -> None:
     """Pin against the version this page showed, so a pin made meanwhile is not overwritten."""
     shown = keys.PINS_SHOWN.setdefault(st.session_state, {})
-    now = pin_version(atlas.settings.overrides_path, name)
+    now = pin_version(store, name)
     if not allowed(acting_user(), Action.PIN_PLACE):
         return
     if st.button("Pin this one", key=f"pin-{name}-{hint}"):
@@ -92,6 +93,7 @@ def pin_button(name: str, hint: str | None, chosen) -> None:
 
 prepare_page("Places")
 atlas = load_atlas()
+store = user_store()
 shared_view(atlas)
 st.title("Places")
 show_load_issues(atlas.ds, atlas.geocoder, atlas.notices)
@@ -111,6 +113,11 @@ with col_table:
 with col_map:
     st_folium(build_places_map(table, outlines_only=atlas.outlines_only), key="places-map", height=420,
               use_container_width=True, returned_objects=[])
+
+if atlas.ds.pinned:
+    st.header("Pinned places")
+    st.dataframe(pd.DataFrame([{"name": name, "pinned by": mark["by"], "when": pd.Timestamp(mark["at"], unit="s")}
+                               for name, mark in atlas.ds.pinned.items()]), hide_index=True, key="pins-table")
 
 st.header("Ambiguous names")
 pinned_meanwhile()

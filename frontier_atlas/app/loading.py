@@ -69,6 +69,11 @@ def reload_atlas() -> None:
     _load.clear()
 
 
+def user_store() -> UserStore:
+    """The store of what users write: records, pins, verified marks, roles and the audit log."""
+    return UserStore(settings().user_records_path)
+
+
 def import_store() -> ImportStore:
     return ImportStore(settings().imports_dir)
 

@@ -29,9 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from frontier_atlas.data.durable import check_database, open_or_set_aside
-from frontier_atlas.domain.access import Action, Actor, check
-from frontier_atlas.domain.records import RECORD_MODELS, Record, Source
+from frontier_atlas.domain.access import Action, Actor, Role, check
+from frontier_atlas.domain.issues import Issue
+from frontier_atlas.domain.records import RECORD_MODELS, Dataset, Place, Record, Source
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -42,6 +45,12 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, actor_id TEXT NOT NULL, actor_name TEXT NOT NULL,
     action TEXT NOT NULL, record_id TEXT NOT NULL, before TEXT, after TEXT);
+CREATE TABLE IF NOT EXISTS pins (
+    name TEXT PRIMARY KEY, data TEXT NOT NULL, by_id TEXT NOT NULL, by_name TEXT NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS checks (
+    record_id TEXT PRIMARY KEY, by_id TEXT NOT NULL, by_name TEXT NOT NULL, at REAL NOT NULL, note TEXT);
+CREATE TABLE IF NOT EXISTS roles (
+    user_id TEXT PRIMARY KEY, role TEXT NOT NULL, by_id TEXT NOT NULL, at REAL NOT NULL);
 """
 _UNVERSIONED = ["id", "kind", "data", "source_id", "entered_by", "created", "updated"]  # records before versions
 _NOT_EDITED = ("id", "kind", "source_ids")  # fixed at save: an edit may not change them
@@ -77,6 +86,39 @@ class AuditEntry:
     record_id: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Who did something to a thing, and when: a pin's author, a record's verifier."""
+
+    by_id: str
+    by_name: str
+    at: float
+    note: str | None = None
+
+
+class PinConflict(Exception):
+    """``name`` was pinned (or its pin replaced) by someone else since the page showed it.
+
+    ``theirs`` is the pin now, as its override row; ``version`` its version now. Pinning
+    again with that version replaces it knowingly.
+    """
+
+    def __init__(self, name: str, theirs: dict[str, str] | None, version: str) -> None:
+        self.name, self.theirs, self.version = name, theirs, version
+        where = f"{theirs.get('country') or '?'} {theirs.get('lat')}, {theirs.get('lon')}" if theirs else "nothing"
+        super().__init__(f"{name} was pinned by someone else meanwhile (now: {where})")
+
+
+def pin_token(row: dict[str, Any] | None) -> str:
+    """A pin's version: its content (two pins alike are one version); "" for no pin."""
+    if row is None:
+        return ""
+    return hashlib.sha256(json.dumps(row, sort_keys=True).encode()).hexdigest()[:16]
+
+
+PLACE_PREFIX = "place:"  # a pin's entries in the audit log name the place so
 
 
 def _log(con: sqlite3.Connection, by: Actor, action: str, record_id: str,
@@ -232,6 +274,86 @@ class UserStore:
         finally:
             con.close()
 
+    def pin(self, name: str, row: dict[str, Any], version: str | None = None, *, by: Actor) -> str:
+        """Make ``row`` (a ``Place`` as stored) the answer for place ``name``, replacing an
+        earlier pin; with ``version`` (``pin_token`` of the pin the page showed), only if
+        that pin is still the one (else ``PinConflict``). Reviewers only. Returns the new version."""
+        check(by, Action.PIN_PLACE)
+        con = self._transaction()
+        try:
+            found = con.execute("SELECT data FROM pins WHERE name = ?", (name,)).fetchone()
+            now = None if found is None else json.loads(found[0])
+            if version is not None and pin_token(now) != version:
+                raise PinConflict(name, now, pin_token(now))
+            con.execute("INSERT OR REPLACE INTO pins VALUES (?, ?, ?, ?, ?)",
+                        (name, json.dumps(row, sort_keys=True), by.id, by.name, time.time()))
+            _log(con, by, "pinned", PLACE_PREFIX + name, now, row)
+            con.execute("COMMIT")
+            return pin_token(row)
+        finally:
+            con.close()
+
+    def pins(self) -> dict[str, tuple[dict[str, Any], Mark]]:
+        """Each pinned place name: its row and who pinned it, oldest pin first."""
+        with closing(self._connect()) as con:
+            rows = con.execute("SELECT name, data, by_id, by_name, at FROM pins ORDER BY at").fetchall()
+        return {name: (json.loads(data), Mark(bid, bname, at)) for name, data, bid, bname, at in rows}
+
+    def mark_verified(self, record_id: str, note: str | None = None, *, by: Actor) -> None:
+        """A reviewer says they checked the record against its sources; a later mark replaces it."""
+        check(by, Action.VERIFY_RECORD)
+        con = self._transaction()
+        try:
+            old = con.execute("SELECT by_id, by_name, at, note FROM checks WHERE record_id = ?",
+                              (record_id,)).fetchone()
+            con.execute("INSERT OR REPLACE INTO checks VALUES (?, ?, ?, ?, ?)",
+                        (record_id, by.id, by.name, time.time(), note))
+            _log(con, by, "verified", record_id,
+                 None if old is None else {"verified_by": old[1], "note": old[3]},
+                 {"verified_by": by.name, "note": note})
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+    def verified(self) -> dict[str, Mark]:
+        """Each record a reviewer marked verified, with who and when."""
+        with closing(self._connect()) as con:
+            rows = con.execute("SELECT record_id, by_id, by_name, at, note FROM checks").fetchall()
+        return {rid: Mark(bid, bname, at, note) for rid, bid, bname, at, note in rows}
+
+    def set_role(self, user_id: str, role: Role | None, *, by: Actor) -> None:
+        """Give ``user_id`` (their e-mail, or the provider's subject) ``role``, over what the
+        provider's claim says; None takes the entry away (the claim decides again). Admins only."""
+        check(by, Action.MANAGE_ROLES)
+        user_id = user_id.strip()
+        if not user_id:
+            raise ValueError("name the user by their e-mail (or the provider's subject)")
+        con = self._transaction()
+        try:
+            old = con.execute("SELECT role FROM roles WHERE user_id = ?", (user_id,)).fetchone()
+            if role is None:
+                con.execute("DELETE FROM roles WHERE user_id = ?", (user_id,))
+            else:
+                con.execute("INSERT OR REPLACE INTO roles VALUES (?, ?, ?, ?)",
+                            (user_id, role.value, by.id, time.time()))
+            _log(con, by, "role", "user:" + user_id, None if old is None else {"role": old[0]},
+                 None if role is None else {"role": role.value})
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+    def roles(self) -> dict[str, Role]:
+        """The roles table: user id to the role an admin gave them."""
+        with closing(self._connect()) as con:
+            rows = con.execute("SELECT user_id, role FROM roles ORDER BY user_id").fetchall()
+        return {uid: role for uid, name in rows if (role := Role.named(name)) is not None}
+
+    def role_of(self, user_id: str) -> Role | None:
+        """The role the table gives ``user_id``, or None (then the provider's claim decides)."""
+        with closing(self._connect()) as con:
+            row = con.execute("SELECT role FROM roles WHERE user_id = ?", (user_id,)).fetchone()
+        return None if row is None else Role.named(row[0])
+
     def load(self) -> tuple[list[Record], list[Source], dict[str, dict]]:
         """Records, their sources, and each record's provenance (with its ``version``)."""
         con = self._connect()
@@ -243,7 +365,15 @@ class UserStore:
                     "SELECT id, kind, data, source_id, entered_by, created, version FROM records ORDER BY created"):
                 records.append(RECORD_MODELS[kind].model_validate_json(data))
                 provenance[rid] = {"source_id": sid, "entered_by": who, "created": created,
-                                   "article_sha256": digests.get(sid), "version": version}
+                                   "article_sha256": digests.get(sid), "version": version,
+                                   "added_by": who, "changed_by": None, "changed": None}
+            # names as the log has them (the owner column holds an id); the last edit wins
+            for rid, action, name, at in con.execute(
+                    "SELECT record_id, action, actor_name, at FROM audit "
+                    "WHERE action IN ('added', 'edited') ORDER BY seq"):
+                if rid in provenance:
+                    key = ("added_by",) if action == "added" else ("changed_by", "changed")
+                    provenance[rid].update(zip(key, (name, at)))
             return records, sources, provenance
         finally:
             con.close()
@@ -281,9 +411,21 @@ def new_id(name: str, taken: set[str], prefix: str = "user") -> str:
     return candidate
 
 
-def merge_into(ds, store: "UserStore") -> None:
-    """Add the user's records and their sources to a loaded dataset, marked as user-added."""
+def merge_into(ds: Dataset, store: UserStore) -> None:
+    """Add what users saved to a loaded dataset: their records and sources (marked as
+    user-added), reviewers' verified marks, and pinned places, which come before the
+    curated override file's (a pin answers for its name)."""
     records, sources, provenance = store.load()
+    pins = store.pins()
+    kept = []
+    for name, (row, mark) in pins.items():
+        try:
+            kept.append(Place.model_validate(row))
+        except ValidationError as exc:  # only our own code writes pins: say it, keep the rest
+            ds.issues.append(Issue(store.path.name, None, "pins", f"pin of {name!r} is not valid: {exc}"))
+    ds.overrides = kept + [p for p in ds.overrides if p.name not in pins]
+    ds.pinned = {name: {"by": mark.by_name, "at": mark.at} for name, (_, mark) in pins.items()}
+    ds.reviewed = {rid: {"by": m.by_name, "at": m.at, "note": m.note} for rid, m in store.verified().items()}
     for src in sources:
         ds.sources.setdefault(src.id, src)
     for rec in records:

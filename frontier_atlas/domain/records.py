@@ -327,3 +327,7 @@ class Dataset:
     origin: dict[str, tuple[str, int]] = field(default_factory=dict)
     # records users added from articles: id -> provenance (see data/userstore.py)
     user: dict[str, dict] = field(default_factory=dict)
+    # from the user store too: place name -> who pinned it and when; record id -> who
+    # marked it verified, when, and their note
+    pinned: dict[str, dict] = field(default_factory=dict)
+    reviewed: dict[str, dict] = field(default_factory=dict)

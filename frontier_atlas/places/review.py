@@ -1,31 +1,25 @@
 """Every place name the data uses, how it resolved, and pinning the right candidate.
 
 Feeds the Places page and the ``geocode`` command. A pinned candidate becomes an
-override row in ``place_overrides.csv`` (curated data, written atomically), which
-the gazetteer consults before anything else. Each pin has a version (its row's
-content), so a page that pins against the version it showed cannot silently replace
-a pin someone else made meanwhile.
+override row in the user store, with who pinned it (curated files are never written
+by the app); the gazetteer consults pins before anything else. Each pin has a version
+(its row's content), so a page that pins against the version it showed cannot
+silently replace a pin someone else made meanwhile.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-from pathlib import Path
-
 import pandas as pd
 
-from frontier_atlas.data.durable import atomic_write_text, exclusive_lock
-from frontier_atlas.domain.access import Action, Actor, check
+from frontier_atlas.data.userstore import PinConflict, UserStore, pin_token
+from frontier_atlas.domain.access import Actor
 from frontier_atlas.domain.position import Position
 from frontier_atlas.domain.records import Dataset
 from frontier_atlas.geocode.chain import GeocoderChain
 from frontier_atlas.geocode.names import split_qualifier
 from frontier_atlas.places.locate import movement_queries, place_queries_of
 
-OVERRIDE_FIELDS = ["name", "aliases", "kind", "country", "lat", "lon", "precision", "how_found",
-                   "region_id", "source_ids"]
+__all__ = ["PinConflict", "pin_place", "pin_version", "pinned_row", "place_queries", "places_table"]
 
 
 def place_queries(ds: Dataset) -> list[tuple[str, str | None]]:
@@ -62,80 +56,36 @@ def places_table(ds: Dataset, geocoder: GeocoderChain) -> pd.DataFrame:
                          for name, hint in place_queries(ds)])
 
 
-class PinConflict(Exception):
-    """``name`` was pinned (or its pin replaced) by someone else since the page showed it.
-
-    ``theirs`` is the pin now, as its override row; ``version`` its version now. Pinning
-    again with that version replaces it knowingly.
-    """
-
-    def __init__(self, name: str, theirs: dict[str, str] | None, version: str) -> None:
-        self.name, self.theirs, self.version = name, theirs, version
-        where = f"{theirs.get('country') or '?'} {theirs.get('lat')}, {theirs.get('lon')}" if theirs else "nothing"
-        super().__init__(f"{name} was pinned by someone else meanwhile (now: {where})")
-
-
-def _pin_token(row: dict[str, str] | None) -> str:
-    # the row's content is its version: the override file's columns are fixed (Place forbids others)
-    if row is None:
-        return ""
-    return hashlib.sha256("\x1f".join(str(row.get(f, "")) for f in OVERRIDE_FIELDS).encode()).hexdigest()[:16]
-
-
-def pin_version(path: Path, name: str) -> str:
+def pin_version(store: UserStore, name: str) -> str:
     """The version of ``name``'s pin now ("" if it has none): what a page shows a pin
     against, and hands back to ``pin_place`` so a pin made meanwhile is not overwritten."""
-    return _pin_token(_pinned(_read_overrides(Path(path)), name))
+    return pin_token(pinned_row(store, name))
 
 
-def pinned_row(path: Path, name: str) -> dict[str, str] | None:
+def pinned_row(store: UserStore, name: str) -> dict | None:
     """``name``'s pin as its override row, or None: what a page says someone pinned."""
-    return _pinned(_read_overrides(Path(path)), name)
+    found = store.pins().get(name)
+    return None if found is None else found[0]
 
 
-def pin_place(path: Path, name: str, chosen: Position, version: str | None = None, *, by: Actor) -> str:
+def pin_place(store: UserStore, name: str, chosen: Position, version: str | None = None, *,
+              by: Actor) -> str:
     """Save ``chosen`` as the answer for ``name``, replacing an earlier pin of the same name.
 
-    Under an exclusive lock: two users pinning at once would otherwise each write back
-    what they read, and the later rename would drop the other's pin. With ``version``
+    Into the user store with its author, never into the curated folder. With ``version``
     (from ``pin_version``), only if ``name``'s pin is still that one, else ``PinConflict``:
-    two users pinning one name differently are told, not silently overruled. Returns
-    the new pin's version. ``by`` must be allowed to pin (``NotAllowed`` before anything is read).
+    two users pinning one name differently are told, not silently overruled. Returns the
+    new pin's version. Reviewers only (``NotAllowed`` before anything is read).
     """
-    check(by, Action.PIN_PLACE)
-    path = Path(path)
-    with exclusive_lock(path):
-        rows = _read_overrides(path)
-        now = _pinned(rows, name)
-        if version is not None and _pin_token(now) != version:
-            raise PinConflict(name, now, _pin_token(now))
-        rows = [r for r in rows if r.get("name") != name]
-        new = _override_row(name, chosen)
-        rows.append(new)
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=OVERRIDE_FIELDS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-        atomic_write_text(path, out.getvalue())
-        return _pin_token(new)
+    return store.pin(name, _override_row(name, chosen, by), version, by=by)
 
 
-def _read_overrides(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def _pinned(rows: list[dict], name: str) -> dict | None:
-    return next((r for r in rows if r.get("name") == name), None)
-
-
-def _override_row(name: str, chosen: Position) -> dict:
+def _override_row(name: str, chosen: Position, by: Actor) -> dict:
+    # a Place as stored (model_dump form): what the loader validates back
     _, kind = split_qualifier(name)
     return {
-        "name": name, "aliases": "", "kind": kind or "town", "country": chosen.country or "",
-        "lat": f"{chosen.lat:.6f}", "lon": f"{chosen.lon:.6f}", "precision": chosen.precision,
-        "how_found": f"pinned by a user: {chosen.how_found}", "region_id": chosen.region_id or "",
-        "source_ids": "",
+        "name": name, "aliases": [], "kind": kind or "town", "country": chosen.country or None,
+        "lat": round(chosen.lat, 6), "lon": round(chosen.lon, 6), "precision": chosen.precision,
+        "how_found": f"pinned by {by.name}: {chosen.how_found}", "region_id": chosen.region_id or None,
+        "source_ids": [],
     }

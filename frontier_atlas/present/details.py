@@ -7,6 +7,7 @@ is tested without Streamlit and every page shows a record the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from frontier_atlas.domain.countries import country_name
 from frontier_atlas.domain.position import Located
@@ -98,12 +99,15 @@ def record_details(rid: str, ds: Dataset, located: dict[str, Located]) -> Detail
         add(("Description", rec.description))
     add(("Verification", rec.verification + (f": {rec.verification_note}" if rec.verification_note else "")))
     if rid in ds.user:
-        from datetime import datetime, timezone
-
         prov = ds.user[rid]
-        when = datetime.fromtimestamp(prov["created"], tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        add(("User-added", f"entered by {prov['entered_by']} on {when} from an article "
-                           f"(SHA-256 {str(prov.get('article_sha256'))[:12]}…); not curated"))
+        add(("User-added", f"added by {prov.get('added_by') or prov['entered_by']} on {_when(prov['created'])} "
+                           f"from an article (SHA-256 {str(prov.get('article_sha256'))[:12]}…); not curated"))
+        if prov.get("changed_by"):
+            add(("Last changed", f"by {prov['changed_by']} on {_when(prov['changed'])}"))
+    if rid in ds.reviewed:
+        mark = ds.reviewed[rid]
+        add(("Checked by a reviewer", f"{mark['by']} on {_when(mark['at'])}"
+                                      + (f": {mark['note']}" if mark.get("note") else "")))
     for sid in rec.source_ids:
         src = ds.sources[sid]
         d.sources.append({"id": sid, "publisher": src.publisher, "title": src.title,
@@ -117,6 +121,10 @@ def record_details(rid: str, ds: Dataset, located: dict[str, Located]) -> Detail
             if target == rid:
                 d.linked.append((other.kind, other.id, other.name))
     return d
+
+
+def _when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def event_fields(es, row: int, full) -> tuple[str, str, list[tuple[str, str]]]:

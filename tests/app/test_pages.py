@@ -148,29 +148,25 @@ def test_a_link_restores_the_timeline_mode_and_n_days_and_the_data_page_agrees(m
 
 
 def _julfa_places_page(data_copy, tmp_path, monkeypatch):
-    """The Places page offering Julfa's candidates (Julfa is in Azerbaijan and in Iran)."""
+    """The Places page offering Julfa's candidates (Julfa is in Azerbaijan and in Iran),
+    and the user store its pins go to."""
     from support.csvfiles import append_csv
 
-    from frontier_atlas.places.review import OVERRIDE_FIELDS
+    from frontier_atlas.data.userstore import UserStore
 
     append_csv(data_copy / "events.csv", id="julfa-test", name="Test event at Julfa", event_type="test",
                start="2025-01-01", places="Julfa", source_ids="tehrantimes-2025-05-18")
-    overrides = data_copy / "place_overrides.csv"
-    overrides.write_text(",".join(OVERRIDE_FIELDS) + "\n", encoding="utf-8")
     monkeypatch.setenv("FRONTIER_ATLAS_DATA", str(data_copy))
-    monkeypatch.setenv("FRONTIER_ATLAS_OVERRIDES", str(overrides))
     monkeypatch.setenv("FRONTIER_ATLAS_USER_DIR", str(tmp_path / "user"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("pages/places.py").run()
     assert any(r.key.startswith("choice-Julfa") for r in at.radio)
-    return at, overrides
+    return at, UserStore(tmp_path / "user" / "user-records.sqlite3")
 
 
-def _julfa_pins(overrides) -> list[str]:
-    import csv
-
-    with overrides.open(encoding="utf-8") as f:
-        return [f"{r['country']} {r['lat']} {r['lon']}" for r in csv.DictReader(f) if r["name"] == "Julfa"]
+def _julfa_pins(store) -> list[str]:
+    return [f"{row['country']} {row['lat']} {row['lon']}" for name, (row, _) in store.pins().items()
+            if name == "Julfa"]
 
 
 def _other_candidate(data_copy):
@@ -184,19 +180,19 @@ def _other_candidate(data_copy):
 def test_a_pin_made_in_another_session_is_said_and_not_overwritten(data_copy, tmp_path, monkeypatch):
     from frontier_atlas.places.review import pin_place
 
-    at, overrides = _julfa_places_page(data_copy, tmp_path, monkeypatch)
-    pin_place(overrides, "Julfa", _other_candidate(data_copy), by=local_actor())  # another session, meanwhile
-    theirs = _julfa_pins(overrides)
+    at, store = _julfa_places_page(data_copy, tmp_path, monkeypatch)
+    pin_place(store, "Julfa", _other_candidate(data_copy), by=local_actor())  # another session, meanwhile
+    theirs = _julfa_pins(store)
     at.button(key=next(b.key for b in at.button if b.key.startswith("pin-Julfa"))).click().run()
     assert not at.exception
-    assert _julfa_pins(overrides) == theirs
+    assert _julfa_pins(store) == theirs
     assert any("Julfa was pinned meanwhile in another session" in i.value.replace("\\", "") for i in at.info)
 
 
 def test_pins_pressed_in_the_same_moment_show_the_other_and_the_user_chooses(data_copy, tmp_path, monkeypatch):
     import frontier_atlas.places.review as review
 
-    at, overrides = _julfa_places_page(data_copy, tmp_path, monkeypatch)
+    at, store = _julfa_places_page(data_copy, tmp_path, monkeypatch)
     other, real = _other_candidate(data_copy), review.pin_place
     raced = []
 
@@ -208,12 +204,12 @@ def test_pins_pressed_in_the_same_moment_show_the_other_and_the_user_chooses(dat
     monkeypatch.setattr(review, "pin_place", pin_after_the_other)
     at.button(key=next(b.key for b in at.button if b.key.startswith("pin-Julfa"))).click().run()
     assert not at.exception
-    theirs = _julfa_pins(overrides)
+    theirs = _julfa_pins(store)
     assert len(theirs) == 1
     assert any("Someone else pinned Julfa meanwhile" in w.value.replace("\\", "") for w in at.warning)
     at.button(key=next(b.key for b in at.button if b.key.startswith("pin-anyway-Julfa"))).click().run()
     assert not at.exception
-    assert len(_julfa_pins(overrides)) == 1 and _julfa_pins(overrides) != theirs  # the user's own choice
+    assert len(_julfa_pins(store)) == 1 and _julfa_pins(store) != theirs  # the user's own choice
 
 
 @pytest.mark.parametrize("page", [None, "pages/data.py", "pages/add_article.py", "pages/imports.py", "pages/places.py"])

@@ -43,11 +43,6 @@ def writer(*args: object) -> list[str]:
     return [sys.executable, str(WRITER_SCRIPT), *map(str, args)]
 
 
-def temp_files(path: Path) -> list[Path]:
-    """What ``durable.atomic_write_text`` leaves if killed between creating and renaming."""
-    return list(path.parent.glob(f".{path.name}.*.tmp"))
-
-
 # --- reading the files back as the app does, and what they must hold --------------------
 
 @lru_cache(maxsize=None)
@@ -77,10 +72,11 @@ def saves_in_store(path: Path) -> int:
 
 def pins(path: Path) -> dict[str, tuple]:
     """The pinned places, read by the loader as the app reads them; every row must be valid."""
-    ds = load_dataset(SEED, path)
+    ds = load_dataset(SEED)
+    merge_into(ds, UserStore(path))
     assert ds.issues == [], [str(i) for i in ds.issues]
-    got = {p.name: (p.lat, p.lon, p.how_found) for p in ds.overrides}
-    assert len(got) == len(ds.overrides), "a name pinned twice"
+    got = {p.name: (p.lat, p.lon, p.how_found) for p in ds.overrides if p.name in ds.pinned}
+    assert len(got) == len(ds.pinned), "a name pinned twice"
     return got
 
 
@@ -89,7 +85,7 @@ def expected_pins(n: int) -> dict[str, tuple]:
     want = {}
     for i in range(n):
         name, pos = pin_item(i)
-        want[name] = (float(f"{pos.lat:.6f}"), float(f"{pos.lon:.6f}"), f"pinned by a user: {pos.how_found}")
+        want[name] = (float(f"{pos.lat:.6f}"), float(f"{pos.lon:.6f}"), f"pinned by {WRITER}: {pos.how_found}")
     return want
 
 
@@ -158,13 +154,13 @@ def test_a_writer_killed_mid_save_leaves_a_whole_file(mode: str, tmp_path: Path)
     """120 SIGKILLs per mode (240 in all): 60 after a random 0-300 ms of back-to-back saves
     and 60 right after the writer announced its 1st..8th save. After each, the file opens
     as the app opens it and holds exactly the saves before the one in flight, or that one
-    too: never part of a save, never a damaged file. Killed pins may leave temp files;
-    loading ignores them and the next write removes them."""
-    path = tmp_path / ("user-records.sqlite3" if mode == "userstore" else "place_overrides.csv")
+    too: never part of a save, never a damaged file. Pins go to the same SQLite store
+    as records, so both modes are a killed transaction."""
+    path = tmp_path / "user-records.sqlite3"
     count_saves = saves_in_store if mode == "userstore" else pins_in_overrides
     rng = random.Random(20250518)
     server = ForkServer(mode, path, tmp_path / "writer.log")
-    kills = landed_after = left_temps = max_temps = 0
+    kills = landed_after = 0
     n = 0
     try:
         for style in ["timed", "marker"] * ROUNDS:
@@ -175,22 +171,16 @@ def test_a_writer_killed_mid_save_leaves_a_whole_file(mode: str, tmp_path: Path)
             allowed = {done, done + 1} if in_flight else {done}
             assert n in allowed, f"{n} saves after a kill; a whole sequence gives {sorted(allowed)}"
             landed_after += n == done + 1
-            temps = len(temp_files(path))
-            left_temps += temps > 0
-            max_temps = max(max_temps, temps)
             if n > RESET_AT:
                 reset(path)
                 n = 0
     finally:
         server.close()
-    print(f"\n{mode}: {kills} kills, {landed_after} kept the save in flight, "
-          f"{left_temps} rounds with temp files (at most {max_temps})")
+    print(f"\n{mode}: {kills} kills, {landed_after} kept the save in flight")
     assert kills == 2 * ROUNDS
     assert not list(tmp_path.glob("*.corrupt-*")), "a killed save was taken for a damaged file"
     if mode == "pin":
-        assert left_temps, "no kill landed inside a write: the test proves nothing"
-        pin_place(path, *pin_item(n), by=ME)  # one complete write cleans up after the killed ones
-        assert temp_files(path) == []
+        pin_place(UserStore(path), *pin_item(n), by=WRITER_ACTOR)  # the store takes a whole pin after the kills
         assert pins_in_overrides(path) == n + 1
 
 
@@ -240,11 +230,10 @@ def test_parallel_edits_and_deletes_all_land(tmp_path: Path) -> None:
 
 
 def test_parallel_pins_all_land(tmp_path: Path) -> None:
-    """6 processes x 20 pins of distinct names into one overrides file at once: all 120."""
-    path = tmp_path / "place_overrides.csv"
+    """6 processes x 20 pins of distinct names into one user store at once: all 120."""
+    path = tmp_path / "user-records.sqlite3"
     run_together([writer("pin", path, w * SAVES, SAVES) for w in range(WRITERS)])
     assert pins(path) == expected_pins(WRITERS * SAVES)
-    assert temp_files(path) == []
 
 
 # --- 3. damaged files in the user folder --------------------------------------------------

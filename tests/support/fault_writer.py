@@ -5,7 +5,7 @@
     python tests/support/fault_writer.py serve MODE PATH
 
 Save ``i`` is always the same (``user_save(i)``: a source and two records, through
-``UserStore(path).save``; ``pin_item(i)``: one place, through ``pin_place``), so the
+``UserStore(path).save``; ``pin_item(i)``: one place, through ``pin_place`` into the same store), so the
 test knows what the file must hold after any number of saves. The writer prints
 ``saving i`` before save ``i`` and ``saved i`` after it, unbuffered: a kill between
 the two may leave the state before or after save ``i``, and nothing else.
@@ -92,7 +92,7 @@ def run(mode: str, path: Path, first: int, count: int, churn: bool = False) -> N
         elif mode == "pin":
             from frontier_atlas.places.review import pin_place
 
-            pin_place(path, *pin_item(i), by=WRITER_ACTOR)
+            pin_place(UserStore(path), *pin_item(i), by=WRITER_ACTOR)
         else:
             raise SystemExit(f"unknown mode {mode!r}")
         say(f"saved {i}")

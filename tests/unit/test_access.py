@@ -166,18 +166,19 @@ def test_team_mode_sign_in_configuration_is_checked_and_any_unknown_mode_is_team
     assert modes["teams"].mode_problem and modes["team"].mode_problem is None
 
 
-def test_only_a_reviewer_pins_a_place_and_a_refused_pin_leaves_the_file_as_it_was(tmp_path):
+def test_only_a_reviewer_pins_a_place_and_a_refused_pin_leaves_the_store_as_it_was(tmp_path):
     from frontier_atlas.domain.position import Position
     from frontier_atlas.places.review import pin_place, pinned_row
 
-    path = tmp_path / "place_overrides.csv"
+    store = UserStore(tmp_path / "user-records.sqlite3")
     julfa = Position(1.0, 2.0, "town", "test", "Julfa", "AZ", "a position made up for this test")
-    pin_place(path, "Julfa", julfa, by=REVIEWER)
-    before = path.read_bytes()
+    pin_place(store, "Julfa", julfa, by=REVIEWER)
+    before = _digest(store.path)
     for actor in (VIEWER, EDITOR, refused_actor("no provider")):
         with pytest.raises(NotAllowed, match="pin a place"):
-            pin_place(path, "Julfa", julfa, by=actor)
-    assert path.read_bytes() == before and pinned_row(path, "Julfa")["country"] == "AZ"
+            pin_place(store, "Julfa", julfa, by=actor)
+    assert _digest(store.path) == before and pinned_row(store, "Julfa")["country"] == "AZ"
+    assert [(e.action, e.actor_id) for e in store.audit()] == [("pinned", REVIEWER.id)]
 
 
 def test_an_editor_imports_and_changes_their_own_set_a_viewer_imports_nothing(tmp_path):

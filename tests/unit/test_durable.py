@@ -1,5 +1,6 @@
 """Crash-safe writes and the files around them: modes kept, read-only respected, and one
-clear error (``NotWritable``) when the app may not write, shown on the Places page."""
+clear error (``NotWritable``) when the app may not write; pins on the Places page go to
+the user store, and a failed one is said."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from support.paths import ROOT
 from frontier_atlas.data import durable
 from frontier_atlas.data.durable import NotWritable, atomic_write_text, exclusive_lock
 from frontier_atlas.domain.access import local_actor
-from frontier_atlas.places.review import OVERRIDE_FIELDS, pin_place
 
 
 def mode(path: Path) -> int:
@@ -151,38 +151,54 @@ def test_an_existing_read_only_lock_file_still_locks(tmp_path, monkeypatch):
         pass
 
 
-def test_pinning_over_a_read_only_overrides_file_keeps_it(data_copy):
-    from frontier_atlas.data.curated import load_dataset
-    from frontier_atlas.geocode.chain import GeocoderChain
-
-    ds = load_dataset(data_copy)
-    pos = GeocoderChain(ds.places).locate("Julfa")
-    path = data_copy / "place_overrides.csv"
-    before = (",".join(OVERRIDE_FIELDS) + "\n").encode()
-    path.write_bytes(before)
-    path.chmod(0o444)
-    with pytest.raises(NotWritable):
-        pin_place(path, "Julfa", pos, by=local_actor())
-    assert path.read_bytes() == before and mode(path) == 0o444
-
-
-def test_places_page_says_a_read_only_overrides_file_was_not_pinned(data_copy, tmp_path, monkeypatch):
+def _julfa_page(data_copy: Path, user_dir: Path, monkeypatch) -> AppTest:
     from support.csvfiles import append_csv
 
     # Julfa (AZ) and Julfa (IR): an ambiguous name, so the page offers a pin
     append_csv(data_copy / "events.csv", id="julfa-test", name="Test event at Julfa", event_type="test",
                start="2025-01-01", places="Julfa", source_ids="tehrantimes-2025-05-18")
-    overrides = data_copy / "place_overrides.csv"
-    overrides.write_text(",".join(OVERRIDE_FIELDS) + "\n", encoding="utf-8")  # no pins yet
-    before = overrides.read_bytes()
-    overrides.chmod(0o444)
     monkeypatch.setenv("FRONTIER_ATLAS_DATA", str(data_copy))
-    monkeypatch.setenv("FRONTIER_ATLAS_USER_DIR", str(tmp_path / "user"))
+    monkeypatch.setenv("FRONTIER_ATLAS_USER_DIR", str(user_dir))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("pages/places.py").run()
+    return at
+
+
+def _pin_julfa(at: AppTest) -> None:
     at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("pin-Julfa"))).click().run()
+
+
+def _folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_a_pin_goes_to_the_user_store_and_never_into_the_curated_folder(data_copy, tmp_path, monkeypatch):
+    from frontier_atlas.data.userstore import UserStore
+
+    at = _julfa_page(data_copy, tmp_path / "user", monkeypatch)
+    before = _folder_bytes(data_copy)
+    _pin_julfa(at)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert _folder_bytes(data_copy) == before  # curated files are read-only to the app
+    pins = UserStore(tmp_path / "user" / "user-records.sqlite3").pins()
+    assert list(pins) == ["Julfa"] and pins["Julfa"][1].by_id == local_actor().id
+    assert "Pinned places" in [h.value for h in at.header] and len(at.dataframe) == 2
+
+
+def test_places_page_says_a_pin_was_not_saved_when_the_user_store_cannot_be_written(
+        data_copy, tmp_path, monkeypatch):
+    import sqlite3
+
+    from frontier_atlas.data.userstore import UserStore
+
+    at = _julfa_page(data_copy, tmp_path / "user", monkeypatch)
+
+    def read_only(*args, **kwargs):  # what SQLite says of a file the process may not write (as root, none is)
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(UserStore, "pin", read_only)
+    _pin_julfa(at)
     assert not at.exception  # no traceback
     errors = [e.value.replace("\\", "") for e in at.error]  # as shown: Markdown escapes removed
-    assert any("Not pinned" in e and "place_overrides.csv is read-only" in e for e in errors), errors
+    assert any("Not pinned" in e and "readonly database" in e for e in errors), errors
     assert not any(str(tmp_path) in e for e in errors)  # the server's path stays on the server
-    assert overrides.read_bytes() == before and mode(overrides) == 0o444

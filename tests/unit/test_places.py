@@ -1,8 +1,6 @@
-"""The Places page and pinning a candidate as a curated override."""
+"""The Places page, and pinning a candidate: into the user store, with its author."""
 
 from __future__ import annotations
-
-import csv
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -10,6 +8,7 @@ from support.csvfiles import append_csv
 from support.paths import ROOT
 
 from frontier_atlas.data.curated import load_dataset
+from frontier_atlas.data.userstore import UserStore, merge_into
 from frontier_atlas.domain.access import local_actor
 from frontier_atlas.geocode.chain import GeocoderChain
 from frontier_atlas.places.review import PinConflict, pin_place, pin_version, place_queries, places_table
@@ -34,23 +33,25 @@ def test_places_table_lists_every_name_with_provenance(data_copy):
     assert len(place_queries(ds)) == len(table)
 
 
-def test_pin_is_atomic_replaces_and_wins(data_copy):
+def test_a_pin_replaces_the_last_one_wins_over_the_curated_answer_and_names_its_author(data_copy, tmp_path):
     add_julfa_event(data_copy)
     ds = load_dataset(data_copy)
     geo = GeocoderChain(ds.places)
     pos = geo.locate("Julfa")
     iran = next(c for c in [pos, *pos.candidates] if c.country == "IR")
-    path = data_copy / "place_overrides.csv"
-    pin_place(path, "Julfa", pos, by=local_actor())
-    pin_place(path, "Julfa", iran, by=local_actor())  # a second pin of the same name replaces the first
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    assert len(rows) == 1 and rows[0]["country"] == "IR"
-    assert not list(data_copy.glob(".place_overrides.csv.*"))  # no temporary file left
+    store = UserStore(tmp_path / "user-records.sqlite3")
+    pin_place(store, "Julfa", pos, by=local_actor())
+    pin_place(store, "Julfa", iran, by=local_actor())  # a second pin of the same name replaces the first
+    pins = store.pins()
+    assert list(pins) == ["Julfa"] and pins["Julfa"][0]["country"] == "IR"
+    assert pins["Julfa"][1].by_name == local_actor().name
     ds2 = load_dataset(data_copy)
-    assert ds2.issues == []
+    merge_into(ds2, store)
+    assert ds2.issues == [] and ds2.pinned["Julfa"]["by"] == local_actor().name
     pinned = GeocoderChain(ds2.places, ds2.overrides).locate("Julfa")
     assert pinned.provider == "override" and pinned.country == "IR"
-    assert pinned.how_found.startswith("pinned by a user: town centre of Julfa")
+    assert pinned.how_found.startswith(f"pinned by {local_actor().name}: town centre of Julfa")
+    assert [e.action for e in store.audit(record_id="place:Julfa")] == ["pinned", "pinned"]
 
 
 def test_places_page_pins_a_candidate(data_copy, tmp_path, monkeypatch):
@@ -68,31 +69,30 @@ def test_places_page_pins_a_candidate(data_copy, tmp_path, monkeypatch):
     radio.set_value(index).run()
     at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("pin-Julfa"))).click().run()
     assert not at.exception
-    rows = list(csv.DictReader((data_copy / "place_overrides.csv").open(encoding="utf-8")))
-    assert [(r["name"], r["country"]) for r in rows] == [("Julfa", "IR")]
+    pins = UserStore(tmp_path / "user" / "user-records.sqlite3").pins()
+    assert [(name, row["country"]) for name, (row, _) in pins.items()] == [("Julfa", "IR")]
     assert any("No place name has close candidates" in s.value for s in at.success)
 
 
-def test_a_pin_made_meanwhile_is_not_overwritten(data_copy):
+def test_a_pin_made_meanwhile_is_not_overwritten(data_copy, tmp_path):
     add_julfa_event(data_copy)
     ds = load_dataset(data_copy)
     pos = GeocoderChain(ds.places).locate("Julfa")
     iran = next(c for c in [pos, *pos.candidates] if c.country == "IR")
     other = next(c for c in [pos, *pos.candidates] if c.country != "IR")
-    path = data_copy / "place_overrides.csv"
-    shown = pin_version(path, "Julfa")  # both pages show Julfa unpinned
+    store = UserStore(tmp_path / "user-records.sqlite3")
+    shown = pin_version(store, "Julfa")  # both pages show Julfa unpinned
     assert shown == ""
-    first = pin_place(path, "Julfa", iran, version=shown, by=local_actor())
-    assert first and first == pin_version(path, "Julfa")
+    first = pin_place(store, "Julfa", iran, version=shown, by=local_actor())
+    assert first and first == pin_version(store, "Julfa")
     with pytest.raises(PinConflict) as caught:  # the second page, still showing no pin
-        pin_place(path, "Julfa", other, version=shown, by=local_actor())
+        pin_place(store, "Julfa", other, version=shown, by=local_actor())
     assert caught.value.theirs["country"] == "IR" and caught.value.version == first
     assert "IR" in str(caught.value)
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    assert [(r["name"], r["country"]) for r in rows] == [("Julfa", "IR")]
+    assert [(name, row["country"]) for name, (row, _) in store.pins().items()] == [("Julfa", "IR")]
     # choosing to replace it, knowing what it is now
-    second = pin_place(path, "Julfa", other, version=caught.value.version, by=local_actor())
-    assert second != first and pin_version(path, "Julfa") == second
-    pin_place(path, "Aras", iran, version="", by=local_actor())  # another name's version is its own
-    assert pin_version(path, "Julfa") == second
-    assert load_dataset(data_copy).issues == []  # the versions add no column to the curated file
+    second = pin_place(store, "Julfa", other, version=caught.value.version, by=local_actor())
+    assert second != first and pin_version(store, "Julfa") == second
+    pin_place(store, "Aras", iran, version="", by=local_actor())  # another name's version is its own
+    assert pin_version(store, "Julfa") == second
+    assert load_dataset(data_copy).issues == []
