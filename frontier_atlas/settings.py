@@ -46,7 +46,7 @@ class Settings:
     geocode_cache: str = _setting("FRONTIER_ATLAS_GEOCODE_CACHE", "persistent geocoding cache")
     user_records: str = _setting(
         "FRONTIER_ATLAS_USER_RECORDS",
-        "what users write: records added from articles, pinned places, verified marks, the roles table and the audit log")
+        "what users write: records added from articles, pinned places, verified marks, roles and the audit log")
     imports: str = _setting("FRONTIER_ATLAS_IMPORTS", "imported event sets (Parquet)")
     overrides: str = _setting(
         "FRONTIER_ATLAS_OVERRIDES",
