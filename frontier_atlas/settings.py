@@ -160,3 +160,9 @@ def settings() -> Settings:
 def environment_variables() -> dict[str, str]:
     """Each setting's variable and its help: what the README's table must list."""
     return {f.metadata["env"]: f.metadata["help"] for f in fields(Settings)}
+
+
+def settings_rows(s: Settings) -> list[dict[str, str]]:
+    """Each setting as an admin reads it on the Admin page: variable, value as given, help."""
+    return [{"variable": f.metadata["env"], "value": getattr(s, f.name) or "(default)", "meaning": f.metadata["help"]}
+            for f in fields(Settings)]

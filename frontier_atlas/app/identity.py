@@ -4,14 +4,18 @@ Single-user mode (the default) has one local actor, the machine's user, who may 
 everything; every page says so in the sidebar. Team mode (``FRONTIER_ATLAS_MODE=team``)
 signs in through Streamlit's ``st.login`` (OpenID Connect, configured in the ``[auth]``
 table of ``.streamlit/secrets.toml``); the user's role comes from the provider's roles
-claim. The writes themselves check the actor (``domain.access.check``), so a page passes
-``acting_user()`` to each one; what the sidebar shows is for the user, not the check.
+claim, unless an admin gave them one on the Admin page (the roles table). The writes
+themselves check the actor (``domain.access.check``), so a page passes ``acting_user()``
+to each one; what the sidebar shows is for the user, not the check.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
+from frontier_atlas.data.userstore import role_in_table
 from frontier_atlas.domain.access import (
     SIGN_IN_FIRST,
     SINGLE_USER,
@@ -44,7 +48,9 @@ def acting_user() -> Actor:
         return refused_actor(problem)
     if not st.user.is_logged_in:
         return anonymous_actor()
-    return actor_from_claims(st.user.to_dict(), s.roles_claim)
+    actor = actor_from_claims(st.user.to_dict(), s.roles_claim)
+    given = role_in_table(s.user_records_path, actor.id) if actor.id else None
+    return replace(actor, role=given) if given else actor  # an admin's entry wins over the claim
 
 
 def show_mode(actor: Actor) -> None:

@@ -17,7 +17,10 @@ PAGES = (("app.py", "Map", ":material/map:"), ("pages/data.py", "Data", ":materi
          ("pages/imports.py", "Import events", ":material/upload_file:"),
          ("pages/timeline.py", "Timeline", ":material/timeline:"),
          ("pages/sources.py", "Sources", ":material/menu_book:"),
-         ("pages/places.py", "Places", ":material/location_on:"), ("pages/about.py", "About", ":material/info:"))
+         ("pages/places.py", "Places", ":material/location_on:"),
+         ("pages/audit.py", "Audit trail", ":material/history:"),
+         ("pages/admin.py", "Admin", ":material/admin_panel_settings:"),
+         ("pages/about.py", "About", ":material/info:"))
 
 
 # Streamlit's multiselect widens its typing box to 48 px when focused, which wraps it

@@ -11,7 +11,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from frontier_atlas.app import state as keys
-from frontier_atlas.app.loading import Atlas, import_store
+from frontier_atlas.app.identity import acting_user
+from frontier_atlas.app.loading import Atlas, import_store, reload_atlas, user_store
+from frontier_atlas.domain.access import Action, NotAllowed, allowed
 from frontier_atlas.domain.link import to_query
 from frontier_atlas.events import EventSet
 from frontier_atlas.events.breakdown import Breakdown
@@ -48,7 +50,29 @@ def details_panel(atlas: Atlas, rid: str) -> None:
             for role, target, name in d.linked:
                 st.button(md_text(f"{role}: {name}"), key=f"link-{rid}-{role}-{target}",
                           on_click=select_record, args=(target,))
+        if allowed(acting_user(), Action.VERIFY_RECORD):
+            verify_control(rid)
         st.button("Close", key=f"close-{rid}", on_click=select_record, args=(None,))
+
+
+def _mark_verified(rid: str) -> None:
+    try:
+        user_store().mark_verified(rid, keys.VERIFY_NOTE.get(st.session_state) or None, by=acting_user())
+    except NotAllowed as exc:
+        keys.VERIFY_REFUSED.set(st.session_state, str(exc))
+    else:
+        reload_atlas()
+
+
+def verify_control(rid: str) -> None:
+    """A reviewer says they checked the record against its sources (kept in the user store)."""
+    refused = keys.VERIFY_REFUSED.get(st.session_state)
+    if refused:
+        st.error(md_text(refused))
+        keys.VERIFY_REFUSED.set(st.session_state, "")
+    with st.popover("Mark verified", icon=":material/verified:"):
+        st.text_input("Note (what you checked)", key=keys.VERIFY_NOTE.name)
+        st.button("Mark verified", key=f"verify-{rid}", on_click=_mark_verified, args=(rid,), type="primary")
 
 
 def event_panel(es: EventSet, row: int) -> None:

@@ -167,6 +167,8 @@ DRAFT_TABLE = KeyFamily("draft-")  # a draft's editor, by generation and index
 # the Places page: each name's pin version as last shown, and pins that met another's meanwhile
 PINS_SHOWN: Key[dict[str, str]] = Key("pins_shown")
 PIN_CONFLICTS: Key[dict[str, Any]] = Key("pin_conflicts")  # name -> (PinConflict, the position chosen)
+VERIFY_NOTE: Key[str] = Key("verify_note")  # a reviewer's note on what they checked
+VERIFY_REFUSED: Key[str] = Key("_verify_refused")  # why the store refused a verified mark
 
 
 @dataclass

@@ -350,9 +350,7 @@ class UserStore:
 
     def role_of(self, user_id: str) -> Role | None:
         """The role the table gives ``user_id``, or None (then the provider's claim decides)."""
-        with closing(self._connect()) as con:
-            row = con.execute("SELECT role FROM roles WHERE user_id = ?", (user_id,)).fetchone()
-        return None if row is None else Role.named(row[0])
+        return role_in_table(self.path, user_id)
 
     def load(self) -> tuple[list[Record], list[Source], dict[str, dict]]:
         """Records, their sources, and each record's provenance (with its ``version``)."""
@@ -400,6 +398,19 @@ class UserStore:
             return {r[0] for r in con.execute("SELECT id FROM records UNION SELECT id FROM sources")}
         finally:
             con.close()
+
+
+def role_in_table(path: Path, user_id: str) -> Role | None:
+    """The roles table's entry for ``user_id``, read without opening the store's checks:
+    every page run asks it for the signed-in user, and an admin's change counts at the next."""
+    if not Path(path).exists():
+        return None
+    try:
+        with closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)) as con:
+            row = con.execute("SELECT role FROM roles WHERE user_id = ?", (user_id,)).fetchone()
+    except sqlite3.OperationalError:  # a store from before roles: no table yet
+        return None
+    return None if row is None else Role.named(row[0])
 
 
 def new_id(name: str, taken: set[str], prefix: str = "user") -> str:

@@ -48,6 +48,7 @@ class Action(str, Enum):
     CHANGE_SET = "rename or delete an event set"
     PIN_PLACE = "pin a place"
     VERIFY_RECORD = "mark a record verified"
+    READ_AUDIT = "read the audit trail"
     MANAGE_ROLES = "change roles and settings"
 
 
@@ -61,6 +62,7 @@ _NEEDS: dict[Action, Role] = {
     Action.CHANGE_SET: Role.EDITOR,
     Action.PIN_PLACE: Role.REVIEWER,
     Action.VERIFY_RECORD: Role.REVIEWER,
+    Action.READ_AUDIT: Role.REVIEWER,
     Action.MANAGE_ROLES: Role.ADMIN,
 }
 _NEEDS_FOR_OTHERS: dict[Action, Role] = {

@@ -212,7 +212,8 @@ def test_pins_pressed_in_the_same_moment_show_the_other_and_the_user_chooses(dat
     assert len(_julfa_pins(store)) == 1 and _julfa_pins(store) != theirs  # the user's own choice
 
 
-@pytest.mark.parametrize("page", [None, "pages/data.py", "pages/add_article.py", "pages/imports.py", "pages/places.py"])
+@pytest.mark.parametrize("page", [None, "pages/data.py", "pages/add_article.py", "pages/imports.py", "pages/places.py",
+                                  "pages/audit.py", "pages/admin.py"])
 def test_single_user_mode_says_on_every_page_that_anyone_here_can_change_the_records(page):
     from frontier_atlas.app.identity import SINGLE_USER_NOTICE
 
@@ -221,3 +222,27 @@ def test_single_user_mode_says_on_every_page_that_anyone_here_can_change_the_rec
         at.switch_page(page).run()
     assert not at.exception
     assert SINGLE_USER_NOTICE in [c.value for c in at.sidebar.caption]
+
+
+def test_the_admin_page_gives_a_role_and_the_audit_page_lists_it_by_user_and_record(tmp_path, monkeypatch):
+    """Single-user mode's one user is an admin: both pages work for them, and say who did it."""
+    from frontier_atlas.data.userstore import UserStore
+
+    monkeypatch.setenv("FRONTIER_ATLAS_USER_DIR", str(tmp_path / "user"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/admin.py").run()
+    assert not at.exception
+    at.text_input(key="role-user").input("rita@desk.example")
+    at.selectbox(key="role-choice").select("reviewer")
+    at.button[0].click().run()  # the form's only button
+    assert not at.exception and not at.error
+    store = UserStore(tmp_path / "user" / "user-records.sqlite3")
+    assert {k: v.value for k, v in store.roles().items()} == {"rita@desk.example": "reviewer"}
+    assert at.dataframe[0].value.to_dict("records") == [{"user": "rita@desk.example", "role": "reviewer"}]
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["action"]) == ["role"] and list(table["record"]) == ["user:rita@desk.example"]
+    assert table["changes"][0] == "role: ∅ → reviewer"
+    at.selectbox(key="audit-record").select("user:rita@desk.example").run()
+    assert len(at.dataframe[0].value) == 1

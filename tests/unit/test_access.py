@@ -36,6 +36,7 @@ EXPECTED = {
     Action.CHANGE_SET: (Role.EDITOR, Role.REVIEWER),
     Action.PIN_PLACE: (Role.REVIEWER, Role.REVIEWER),
     Action.VERIFY_RECORD: (Role.REVIEWER, Role.REVIEWER),
+    Action.READ_AUDIT: (Role.REVIEWER, Role.REVIEWER),
     Action.MANAGE_ROLES: (Role.ADMIN, Role.ADMIN),
 }
 
@@ -199,3 +200,42 @@ def test_an_editor_imports_and_changes_their_own_set_a_viewer_imports_nothing(tm
     renamed = store.rename(info.id, "checked", info.version, by=REVIEWER)
     store.delete(info.id, renamed.version, by=EDITOR)
     assert store.sets() == []
+
+
+def test_only_a_reviewer_marks_a_record_verified_and_the_mark_says_who(tmp_path):
+    store = UserStore(tmp_path / "records.sqlite3")
+    store.save([_talks()], _source(), "A text of our own about border talks.", by=EDITOR)
+    before = _digest(store.path)
+    for actor in (VIEWER, EDITOR, refused_actor("no provider")):
+        with pytest.raises(NotAllowed, match="mark a record verified"):
+            store.mark_verified("user-border-talks", "checked", by=actor)
+    assert _digest(store.path) == before and store.verified() == {}
+    store.mark_verified("user-border-talks", "matches the ministry's statement", by=REVIEWER)
+    mark = store.verified()["user-border-talks"]
+    assert (mark.by_id, mark.by_name, mark.note) == (REVIEWER.id, REVIEWER.name, "matches the ministry's statement")
+    assert [(e.action, e.actor_id) for e in store.audit(record_id="user-border-talks")] == [
+        ("added", EDITOR.id), ("verified", REVIEWER.id)]
+
+
+def test_only_an_admin_gives_roles_and_the_table_wins_over_the_claim(tmp_path):
+    from frontier_atlas.data.userstore import role_in_table
+    from frontier_atlas.domain.access import actor_from_claims
+
+    store = UserStore(tmp_path / "records.sqlite3")
+    assert role_in_table(store.path, VIEWER.id) is None and role_in_table(tmp_path / "none.sqlite3", "x") is None
+    before = _digest(store.path)
+    for actor in (VIEWER, EDITOR, REVIEWER, refused_actor("no provider")):
+        with pytest.raises(NotAllowed, match="change roles"):
+            store.set_role(VIEWER.id, Role.ADMIN, by=actor)
+    assert _digest(store.path) == before and store.roles() == {}
+    store.set_role(VIEWER.id, Role.EDITOR, by=ADMIN)
+    assert store.roles() == {VIEWER.id: Role.EDITOR} and role_in_table(store.path, VIEWER.id) is Role.EDITOR
+    claims = {"email": VIEWER.id, "name": VIEWER.name, "roles": ["viewer"]}
+    assert actor_from_claims(claims, role=store.role_of(VIEWER.id)).role is Role.EDITOR
+    store.set_role(VIEWER.id, None, by=ADMIN)  # the claim decides again
+    assert store.roles() == {} and actor_from_claims(claims, role=store.role_of(VIEWER.id)).role is Role.VIEWER
+    with pytest.raises(ValueError):
+        store.set_role("  ", Role.EDITOR, by=ADMIN)
+    assert [(e.action, e.record_id, e.before, e.after) for e in store.audit(actor_id=ADMIN.id)] == [
+        ("role", f"user:{VIEWER.id}", None, {"role": "editor"}),
+        ("role", f"user:{VIEWER.id}", {"role": "editor"}, None)]
