@@ -67,6 +67,8 @@ class Settings:
                          "the OpenID Connect provider in .streamlit/secrets.toml, and roles)", "single-user")
     roles_claim: str = _setting("FRONTIER_ATLAS_ROLES_CLAIM", "team mode: the ID-token claim that lists a "
                                 "user's roles (viewer, editor, reviewer, admin)", "roles")
+    session: str = _setting("FRONTIER_ATLAS_SESSION_HOURS", "team mode: hours a sign-in counts, from the "
+                            "provider's issue time; after that the user signs in again", "12")
     basemap_sources: str = _setting("FRONTIER_ATLAS_BASEMAP_SOURCES", "where `make basemap` keeps the "
                                     "unpacked packages it builds from")
 
@@ -140,6 +142,20 @@ class Settings:
             return None
         return f"FRONTIER_ATLAS_MODE is {self.mode!r}, which is neither single-user nor team"
 
+    def rows(self) -> list[dict[str, str]]:
+        """Each setting as an admin reads it on the Admin page: variable, value as given, help."""
+        return [{"variable": f.metadata["env"], "value": getattr(self, f.name) or "(default)",
+                 "meaning": f.metadata["help"]} for f in fields(self)]
+
+    @property
+    def session_hours(self) -> float:
+        """A value that is not a positive number is the default, 12: never "forever"."""
+        try:
+            value = float(self.session)
+        except ValueError:
+            return 12.0
+        return value if math.isfinite(value) and value > 0 else 12.0
+
     @property
     def base_layer(self) -> str:
         """``offline`` (the full offline map) or ``outlines`` (country outlines only, lighter)."""
@@ -160,9 +176,3 @@ def settings() -> Settings:
 def environment_variables() -> dict[str, str]:
     """Each setting's variable and its help: what the README's table must list."""
     return {f.metadata["env"]: f.metadata["help"] for f in fields(Settings)}
-
-
-def settings_rows(s: Settings) -> list[dict[str, str]]:
-    """Each setting as an admin reads it on the Admin page: variable, value as given, help."""
-    return [{"variable": f.metadata["env"], "value": getattr(s, f.name) or "(default)", "meaning": f.metadata["help"]}
-            for f in fields(Settings)]

@@ -6,11 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from frontier_atlas.app.identity import acting_user
-from frontier_atlas.app.loading import user_store
+from frontier_atlas.app.loading import load_atlas, user_store
 from frontier_atlas.app.page import prepare_page
 from frontier_atlas.domain.access import Action, NotAllowed, Role, why_not
 from frontier_atlas.present.escaping import md_text
-from frontier_atlas.settings import settings, settings_rows
 
 FROM_CLAIM = "none: the provider's claim decides"
 
@@ -22,10 +21,11 @@ if refused:
     st.info(md_text(f"Roles and settings are for admins: {refused}."))
     st.stop()
 
+config = load_atlas().settings
 store = user_store()
 st.header("Roles")
 st.caption("A role given here wins over the one the sign-in provider's claim names "
-           f"(claim `{md_text(settings().roles_claim)}`), from the user's next page on. "
+           f"(claim `{md_text(config.roles_claim)}`), from the user's next page on. "
            "Each change is in the audit trail.")
 table = store.roles()
 st.dataframe(pd.DataFrame([{"user": uid, "role": role.value} for uid, role in table.items()],
@@ -45,4 +45,4 @@ with st.form("set-role", clear_on_submit=True):
 st.header("Settings")
 st.caption("Read from the environment when the server starts (README, Configuration); "
            "change them there and restart.")
-st.dataframe(pd.DataFrame(settings_rows(settings())), hide_index=True, width="stretch", key="settings-table")
+st.dataframe(pd.DataFrame(config.rows()), hide_index=True, width="stretch", key="settings-table")

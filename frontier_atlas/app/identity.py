@@ -11,11 +11,12 @@ to each one; what the sidebar shows is for the user, not the check.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import streamlit as st
 
-from frontier_atlas.data.userstore import role_in_table
+from frontier_atlas.data.userstore import UserStore, session_facts
 from frontier_atlas.domain.access import (
     SIGN_IN_FIRST,
     SINGLE_USER,
@@ -25,6 +26,8 @@ from frontier_atlas.domain.access import (
     auth_problem,
     local_actor,
     refused_actor,
+    session_id,
+    session_problem,
 )
 from frontier_atlas.present.escaping import md_text
 from frontier_atlas.settings import settings
@@ -48,9 +51,22 @@ def acting_user() -> Actor:
         return refused_actor(problem)
     if not st.user.is_logged_in:
         return anonymous_actor()
-    actor = actor_from_claims(st.user.to_dict(), s.roles_claim)
-    given = role_in_table(s.user_records_path, actor.id) if actor.id else None
+    claims = st.user.to_dict()
+    expired = session_problem(claims, time.time(), s.session_hours)
+    if expired:
+        return anonymous_actor(expired)
+    actor = actor_from_claims(claims, s.roles_claim)
+    given, signed_out = session_facts(s.user_records_path, actor.id, session_id(claims))
+    if signed_out:  # in another tab: this one's cookie is the same sign-in
+        return anonymous_actor("you signed out of this sign-in; sign in again")
     return replace(actor, role=given) if given else actor  # an admin's entry wins over the claim
+
+
+def _sign_out() -> None:
+    if st.user.is_logged_in:
+        claims = st.user.to_dict()
+        UserStore(settings().user_records_path).sign_out(session_id(claims), actor_from_claims(claims).id)
+    st.logout()
 
 
 def show_mode(actor: Actor) -> None:
@@ -60,9 +76,10 @@ def show_mode(actor: Actor) -> None:
         return
     if actor.id:
         st.sidebar.markdown(f"Signed in as **{md_text(actor.name)}** ({actor.role.value})")
-        st.sidebar.button("Sign out", key="sign-out", on_click=st.logout)
-    elif actor.refused == SIGN_IN_FIRST:
-        st.sidebar.caption("Team mode: sign in to add or change records.")
+        st.sidebar.button("Sign out", key="sign-out", on_click=_sign_out)
+    elif actor.name == anonymous_actor().name:
+        st.sidebar.caption("Team mode: sign in to add or change records." if actor.refused == SIGN_IN_FIRST
+                           else md_text(f"Team mode: {actor.refused}."))
         st.sidebar.button("Sign in", key="sign-in", on_click=st.login, type="primary")
     else:
         st.sidebar.error(md_text(f"Nothing can be changed on this server: {actor.refused}."))

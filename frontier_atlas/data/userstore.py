@@ -51,6 +51,8 @@ CREATE TABLE IF NOT EXISTS checks (
     record_id TEXT PRIMARY KEY, by_id TEXT NOT NULL, by_name TEXT NOT NULL, at REAL NOT NULL, note TEXT);
 CREATE TABLE IF NOT EXISTS roles (
     user_id TEXT PRIMARY KEY, role TEXT NOT NULL, by_id TEXT NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS signouts (
+    session TEXT PRIMARY KEY, user_id TEXT NOT NULL, at REAL NOT NULL);
 """
 _UNVERSIONED = ["id", "kind", "data", "source_id", "entered_by", "created", "updated"]  # records before versions
 _NOT_EDITED = ("id", "kind", "source_ids")  # fixed at save: an edit may not change them
@@ -352,6 +354,14 @@ class UserStore:
         """The role the table gives ``user_id``, or None (then the provider's claim decides)."""
         return role_in_table(self.path, user_id)
 
+    def sign_out(self, session: str, user_id: str, keep_days: float = 31) -> None:
+        """End one sign-in (``access.session_id``) in every tab and process that holds it.
+        Anyone may end their own; entries older than a sign-in cookie lives are dropped."""
+        now = time.time()
+        with closing(self._connect()) as con, con:
+            con.execute("INSERT OR REPLACE INTO signouts VALUES (?, ?, ?)", (session, user_id, now))
+            con.execute("DELETE FROM signouts WHERE at < ?", (now - keep_days * 86400,))
+
     def load(self) -> tuple[list[Record], list[Source], dict[str, dict]]:
         """Records, their sources, and each record's provenance (with its ``version``)."""
         con = self._connect()
@@ -401,16 +411,24 @@ class UserStore:
 
 
 def role_in_table(path: Path, user_id: str) -> Role | None:
-    """The roles table's entry for ``user_id``, read without opening the store's checks:
-    every page run asks it for the signed-in user, and an admin's change counts at the next."""
+    """The roles table's entry for ``user_id``."""
+    return session_facts(path, user_id, "")[0]
+
+
+def session_facts(path: Path, user_id: str, session: str) -> tuple[Role | None, bool]:
+    """(the role the table gives ``user_id`` or None, whether ``session`` was signed out).
+
+    Read without the store's opening checks: every page run asks for the signed-in
+    user, so an admin's change and a sign-out in another tab count at the next run."""
     if not Path(path).exists():
-        return None
+        return None, False
     try:
         with closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)) as con:
             row = con.execute("SELECT role FROM roles WHERE user_id = ?", (user_id,)).fetchone()
-    except sqlite3.OperationalError:  # a store from before roles: no table yet
-        return None
-    return None if row is None else Role.named(row[0])
+            gone = con.execute("SELECT 1 FROM signouts WHERE session = ?", (session,)).fetchone() is not None
+    except sqlite3.OperationalError:  # a store from before roles: no tables yet
+        return None, False
+    return (None if row is None else Role.named(row[0])), gone
 
 
 def new_id(name: str, taken: set[str], prefix: str = "user") -> str:

@@ -13,6 +13,8 @@ not working gives an actor who may write nothing, with the reason (``refused``),
 from __future__ import annotations
 
 import getpass
+import hashlib
+import json
 from dataclasses import dataclass
 from enum import Enum
 
@@ -166,6 +168,27 @@ def actor_from_claims(claims: dict, roles_claim: str = "roles", role: Role | Non
 SIGN_IN_FIRST = "sign in to change anything"
 
 
-def anonymous_actor() -> Actor:
-    """Team mode before sign-in: may read, may write nothing."""
-    return Actor(id="", name="Not signed in", role=Role.VIEWER, mode=TEAM, refused=SIGN_IN_FIRST)
+def anonymous_actor(why: str = SIGN_IN_FIRST) -> Actor:
+    """Team mode before sign-in, or after a sign-in that no longer counts (``why``): may read,
+    may write nothing until they sign in (again)."""
+    return Actor(id="", name="Not signed in", role=Role.VIEWER, mode=TEAM, refused=why)
+
+
+def session_id(claims: dict) -> str:
+    """One sign-in's fingerprint: each sign-in's ID token differs (its issue time, nonce,
+    expiry), so signing out can end that sign-in everywhere it is open, and no later one."""
+    body = json.dumps({k: v for k, v in claims.items() if k != "is_logged_in"}, sort_keys=True, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+def session_problem(claims: dict, now: float, max_hours: float) -> str | None:
+    """Why a sign-in no longer counts (older than ``max_hours`` by its ID token's issue
+    time, or with none), or None. Streamlit keeps its sign-in cookie for 30 days; a team
+    server wants a shorter day."""
+    try:
+        issued = float(claims["iat"])
+    except (KeyError, TypeError, ValueError):
+        return "the sign-in carries no issue time (iat); sign in again"
+    if now - issued > max_hours * 3600:
+        return f"your sign-in is older than {max_hours:g} hours; sign in again"
+    return None

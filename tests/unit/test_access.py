@@ -239,3 +239,24 @@ def test_only_an_admin_gives_roles_and_the_table_wins_over_the_claim(tmp_path):
     assert [(e.action, e.record_id, e.before, e.after) for e in store.audit(actor_id=ADMIN.id)] == [
         ("role", f"user:{VIEWER.id}", None, {"role": "editor"}),
         ("role", f"user:{VIEWER.id}", {"role": "editor"}, None)]
+
+
+def test_a_sign_in_counts_for_the_session_hours_and_a_signed_out_one_not_at_all(tmp_path):
+    from frontier_atlas.data.userstore import session_facts
+    from frontier_atlas.domain.access import session_id, session_problem
+    from frontier_atlas.settings import Settings
+
+    now = 1_800_000_000.0
+    claims = {"sub": "vera", "email": "vera@desk.example", "iat": now - 3600, "nonce": "n1", "is_logged_in": True}
+    assert session_problem(claims, now, 12) is None
+    assert "older than 12 hours" in session_problem({**claims, "iat": now - 13 * 3600}, now, 12)
+    assert "no issue time" in session_problem({k: v for k, v in claims.items() if k != "iat"}, now, 12)
+    assert session_id(claims) != session_id({**claims, "nonce": "n2"})  # each sign-in is its own
+    assert Settings.from_environment({}).session_hours == 12
+    for bad in ("0", "-1", "inf", "nan", "a day"):
+        assert Settings.from_environment({"FRONTIER_ATLAS_SESSION_HOURS": bad}).session_hours == 12
+    store = UserStore(tmp_path / "records.sqlite3")
+    assert session_facts(store.path, "vera@desk.example", session_id(claims)) == (None, False)
+    store.sign_out(session_id(claims), "vera@desk.example")
+    assert session_facts(store.path, "vera@desk.example", session_id(claims)) == (None, True)
+    assert session_facts(store.path, "vera@desk.example", session_id({**claims, "nonce": "n2"})) == (None, False)
