@@ -17,7 +17,7 @@ from frontier_atlas.app.loading import Atlas, load_atlas, reload_atlas, user_sto
 from frontier_atlas.app.page import prepare_page
 from frontier_atlas.app.viewlink import shared_view
 from frontier_atlas.data.userstore import Conflict, UserStore, draft_record, editable
-from frontier_atlas.domain.access import Action, NotAllowed, allowed
+from frontier_atlas.domain.access import TEAM, Action, NotAllowed, allowed
 from frontier_atlas.domain.records import KIND_LABELS
 from frontier_atlas.ingest.confirm import SourceInput, confirm
 from frontier_atlas.ingest.drafts import Extraction, extract
@@ -62,7 +62,8 @@ def your_records(atlas: Atlas) -> None:
     mine = [rid for rid, prov in atlas.ds.user.items()
             if allowed(actor, Action.EDIT_RECORD, prov.get("entered_by"))]
     editors = keys.RECORD_EDITORS.setdefault(st.session_state, {})
-    st.subheader(f"Your records ({len(mine)})")
+    anyones = actor.mode == TEAM and allowed(actor, Action.EDIT_RECORD, owner="someone else")
+    st.subheader(f"{'Records you may change, as a reviewer' if anyones else 'Your records'} ({len(mine)})")
     store = user_store()
     for rid in [r for r in editors if r not in atlas.ds.user]:
         _gone_record(rid, editors)

@@ -24,11 +24,11 @@ st.caption("Every change to records, pins, verified marks and roles, written in 
            "transaction as the change itself. Nothing here can be edited or removed.")
 users = sorted({(e.actor_id, e.actor_name) for e in everything})
 records = sorted({e.record_id for e in everything})
-c1, c2 = st.columns(2)
+c1, c2 = st.columns(2)  # select boxes show their choices as plain text: no Markdown escapes
 user = c1.selectbox("User", [None, *users], key="audit-user",
-                    format_func=lambda u: "everyone" if u is None else md_text(f"{u[1]} ({u[0]})"))
+                    format_func=lambda u: "everyone" if u is None else f"{u[1]} ({u[0]})")
 record = c2.selectbox("Record", [None, *records], key="audit-record",
-                      format_func=lambda r: "every record" if r is None else md_text(r))
+                      format_func=lambda r: "every record" if r is None else r)
 entries = store.audit(record_id=record, actor_id=None if user is None else user[0])
 st.markdown(f"{len(entries):,} of {len(everything):,} changes")
 st.dataframe(audit_frame(entries), hide_index=True, width="stretch", key="audit-table")

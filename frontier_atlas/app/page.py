@@ -7,6 +7,7 @@ import streamlit as st
 from frontier_atlas.app import state as keys
 from frontier_atlas.app.identity import acting_user, show_mode
 from frontier_atlas.app.uploads import start_upload_releaser
+from frontier_atlas.domain.access import Action, allowed
 from frontier_atlas.domain.records import Dataset
 from frontier_atlas.geocode.chain import GeocoderChain
 from frontier_atlas.map.assets import missing_assets, use_local_assets
@@ -21,6 +22,8 @@ PAGES = (("app.py", "Map", ":material/map:"), ("pages/data.py", "Data", ":materi
          ("pages/audit.py", "Audit trail", ":material/history:"),
          ("pages/admin.py", "Admin", ":material/admin_panel_settings:"),
          ("pages/about.py", "About", ":material/info:"))
+# pages listed only to whom may use them (each page says so to anyone who opens it anyway)
+PAGE_NEEDS = {"pages/audit.py": Action.READ_AUDIT, "pages/admin.py": Action.MANAGE_ROLES}
 
 
 # Streamlit's multiselect widens its typing box to 48 px when focused, which wraps it
@@ -43,10 +46,12 @@ def prepare_page(title: str) -> None:
     st.set_page_config(page_title=f"{title} · Frontier Atlas", page_icon="🗺️", layout="wide")
     start_upload_releaser()  # once per server: gone visitors' uploads leave memory
     st.html(STEADY_WIDGETS_CSS)
+    actor = acting_user()
     with st.sidebar:
         for path, label, icon in PAGES:
-            st.page_link(path, label=label, icon=icon)
-    show_mode(acting_user())
+            if path not in PAGE_NEEDS or allowed(actor, PAGE_NEEDS[path]):
+                st.page_link(path, label=label, icon=icon)
+    show_mode(actor)
     use_local_assets()
     missing = missing_assets()
     if missing:

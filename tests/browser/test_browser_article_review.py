@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from support.browsing import edit_grid_cell, screenshot, settle
+from support.browsing import choose, edit_grid_cell, screenshot, settle
 from support.paths import ROOT
 
 from frontier_atlas.data.userstore import UserStore
@@ -15,17 +15,8 @@ NEW_NAME = "Aras 2025, the second week"
 
 
 def _show(page, drafts: str) -> None:
-    """Choose a page of drafts as a user does: open the list, click the entry."""
-    option = page.get_by_role("option", name=drafts)
-    for _ in range(3):
-        page.get_by_label("Drafts shown").click()  # a click on a box that has focus may close its list
-        try:
-            option.wait_for(timeout=3000)
-            break
-        except Exception:
-            page.keyboard.press("Escape")
-    option.click()
-    settle(page)
+    """Choose a page of drafts as a user does."""
+    choose(page, "Drafts shown", drafts)
 
 
 def test_an_edit_on_the_second_page_of_drafts_is_kept_and_saved(start_app, page, tmp_path):

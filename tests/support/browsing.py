@@ -166,3 +166,20 @@ def edit_grid_cell(pg, grid, row: int, text: str, reopen=None, tries: int = 8) -
     cell.fill(text)
     pg.keyboard.press("Enter")
     settle(pg)
+
+
+def choose(page, label, option: str, exact: bool = False) -> None:
+    """Choose ``option`` from the select box ``label`` (its label text, or a locator) as a
+    user does: open the list, click the entry. A click on a box that has the focus may
+    close its list instead, so the box is opened again if the entry does not show."""
+    box = page.get_by_label(label) if isinstance(label, str) else label
+    entry = page.get_by_role("option", name=option, exact=exact)
+    for _ in range(3):
+        box.click()
+        try:
+            entry.wait_for(timeout=3000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    entry.click()
+    settle(page)

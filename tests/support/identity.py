@@ -18,6 +18,8 @@ from support.appserver import AppServer, free_port, stop_process
 from support.paths import SEED
 
 CLIENT_ID, CLIENT_SECRET = "frontier-atlas-tests", "a-client-secret-for-tests-only"
+COOKIE_SECRET = "a-cookie-secret-for-tests-only-0123456789"
+USER_COOKIE = "_streamlit_user"  # Streamlit's sign-in cookie: the ID token's claims, signed
 
 
 class OidcProvider:
@@ -56,7 +58,7 @@ def team_app(provider: OidcProvider, tmp_path: Path, data_dir: Path = SEED) -> t
     secrets.write_text(
         "[auth]\n"
         f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
-        'cookie_secret = "a-cookie-secret-for-tests-only-0123456789"\n'
+        f'cookie_secret = "{COOKIE_SECRET}"\n'
         f'client_id = "{CLIENT_ID}"\nclient_secret = "{CLIENT_SECRET}"\n'
         f'server_metadata_url = "{provider.discovery}"\n', encoding="utf-8")
     user = tmp_path / "team-user"
@@ -73,3 +75,22 @@ def sign_in(page, url: str, subject: str) -> None:
     page.get_by_placeholder("sub").fill(subject)
     page.get_by_role("button", name="Authorize").click()
     page.get_by_text("Signed in as").wait_for(timeout=30_000)
+
+
+def read_user_cookie(value: str, secret: str = COOKIE_SECRET) -> dict:
+    """What a sign-in cookie holds (the claims, and Streamlit's origin and flags)."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    return json.loads(URLSafeTimedSerializer(secret, salt=USER_COOKIE).loads(value))
+
+
+def forged_user_cookie(payload: dict, secret: str = COOKIE_SECRET, signed_at: float | None = None) -> str:
+    """A sign-in cookie signed as Streamlit signs one (itsdangerous, the cookie's name as
+    salt), with ``secret`` and, if given, a signing time in the past."""
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    class Backdated(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(signed_at if signed_at is not None else time.time())
+
+    return URLSafeTimedSerializer(secret, salt=USER_COOKIE, signer=Backdated).dumps(json.dumps(payload))
