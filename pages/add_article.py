@@ -361,7 +361,9 @@ def article_page() -> None:
         if allowed(actor, Action.ADD_RECORD):
             if st.button("Confirm and save", type="primary", key="confirm"):
                 save(atlas, result, keep, edited, given)
-        else:  # the store refuses such a save anyway; the button would only mislead
+        elif actor.refused:  # the store refuses such a save anyway; the button would only mislead
+            st.caption(md_text(f"Nothing can be saved: {actor.refused}."))
+        else:
             st.caption(md_text(f"Saving takes the editor role; {actor.name}'s is {actor.role.value}."))
     your_records(atlas)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import pytest
 from support.browsing import screenshot, settle
 from support.identity import OidcProvider, sign_in, team_app
 from support.paths import ROOT
+from support.stores import store_digest
 
 from frontier_atlas.data.userstore import UserStore
 
@@ -30,13 +30,6 @@ def team(tmp_path):
         provider.stop()
 
 
-def _store_bytes(user) -> str:
-    h = hashlib.sha256()
-    for path in sorted(user.glob("user-records.sqlite3*")):
-        h.update(path.name.encode() + path.read_bytes())
-    return h.hexdigest()
-
-
 def _read_the_drill(page, url: str) -> None:
     page.goto(url + "/add_article")
     page.get_by_label("…or paste its text").fill(DRILL)
@@ -56,7 +49,7 @@ def test_a_viewer_has_no_write_controls_and_an_editor_saves_under_their_name(tea
 
     sign_in(viewer, server.url, VERA["sub"])
     assert viewer.get_by_text("Signed in as Vera Viewer (viewer)").count() == 1
-    before = _store_bytes(user)
+    before = store_digest(user)
     _read_the_drill(viewer, server.url)  # reading an article writes nothing: a viewer may
     viewer.get_by_text("Saving takes the editor role; Vera Viewer's is viewer.").wait_for()
     assert viewer.get_by_role("button", name="Confirm and save").count() == 0
@@ -67,7 +60,7 @@ def test_a_viewer_has_no_write_controls_and_an_editor_saves_under_their_name(tea
     assert viewer.get_by_role("button", name="Pin this one").count() == 0
     viewer.goto(server.url + "/imports")
     viewer.get_by_text("Importing takes the editor role.").wait_for()
-    assert _store_bytes(user) == before
+    assert store_digest(user) == before
 
     editor = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     sign_in(editor, server.url, EDDIE["sub"])

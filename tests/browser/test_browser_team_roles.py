@@ -7,15 +7,16 @@ measures the store before and after what it does.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
+import time
 
 import pytest
 from support.browsing import choose, screenshot, settle, wait_until
 from support.csvfiles import append_csv
-from support.identity import OidcProvider, sign_in, team_app
+from support.identity import OidcProvider, forged_user_cookie, read_user_cookie, sign_in, team_app
 from support.paths import ROOT, SEED
+from support.stores import store_digest
 
 from frontier_atlas.data.userstore import UserStore
 
@@ -29,6 +30,7 @@ def _user(name: str, role: str) -> dict:
 
 VERA, EDDIE, ESME = _user("Vera Viewer", "viewer"), _user("Eddie Editor", "editor"), _user("Esme Editor", "editor")
 RITA, ADAM = _user("Rita Reviewer", "reviewer"), _user("Adam Admin", "admin")
+VICTOR = _user("Victor Viewer", "viewer")  # stays a viewer (the first test makes Vera an editor)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,7 @@ def team(tmp_path_factory):
     shutil.copytree(SEED, data)
     append_csv(data / "events.csv", id="julfa-test", name="Test event at Julfa", event_type="test",
                start="2025-01-01", places="Julfa", source_ids="tehrantimes-2025-05-18")
-    provider = OidcProvider([VERA, EDDIE, ESME, RITA, ADAM], tmp / "idp.log")
+    provider = OidcProvider([VERA, EDDIE, ESME, RITA, ADAM, VICTOR], tmp / "idp.log")
     try:
         server, user = team_app(provider, tmp, data_dir=data)
         try:
@@ -53,13 +55,6 @@ def team(tmp_path_factory):
 
 def _store(user) -> UserStore:
     return UserStore(user / "user-records.sqlite3")
-
-
-def _store_bytes(user) -> str:
-    h = hashlib.sha256()
-    for path in sorted(user.glob("user-records.sqlite3*")):
-        h.update(path.name.encode() + path.read_bytes())
-    return h.hexdigest()
 
 
 def _signed_in(browser, server, who: dict):
@@ -148,3 +143,154 @@ def test_each_role_does_what_it_may_and_the_audit_trail_names_who(team, browser,
                    ("verified", RITA["email"], rid), ("role", ADAM["email"], f"user:{VERA['email']}")]
     for page in (eddie, esme, rita, adam, vera):
         page.context.close()
+
+
+class StreamTap:
+    """A page's Streamlit websocket, passed through Playwright's route: what the server
+    sends is counted, and a frame can be sent to the server as if the page had sent it."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.answers: list[bytes | str] = []
+        self.server = None
+        page.route_web_socket(re.compile(r"/_stcore/stream"), self._route)
+
+    def _route(self, ws) -> None:
+        server = ws.connect_to_server()
+
+        def relay(message) -> None:
+            self.answers.append(message)
+            ws.send(message)
+
+        server.on_message(relay)
+        self.server = server
+
+    def replay(self, frame: bytes) -> None:
+        """Send ``frame`` on this page's connection, and wait for the server to answer it."""
+        answered = len(self.answers)
+        self.server.send(frame)
+        for _ in range(300):  # Playwright relays only while the test is inside one of its calls
+            if len(self.answers) > answered:
+                return
+            self.page.wait_for_timeout(100)
+        raise AssertionError("the server did not answer the replayed frame in 30 s")
+
+
+def _save_frame(browser, server) -> bytes:
+    """The frame an editor's browser sends when they press "Confirm and save"."""
+    eddie = _signed_in(browser, server, EDDIE)
+    sent: list = []
+    eddie.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
+    _read_the_drill(eddie, server.url)
+    mark = len(sent)
+    eddie.get_by_role("button", name="Confirm and save").click()
+    eddie.get_by_text(re.compile(r"Saved 1 record\(s\)")).wait_for(timeout=30_000)
+    frames = [f for f in sent[mark:] if isinstance(f, bytes) and b"confirm" in f]
+    eddie.context.close()
+    assert frames, "no widget message carried the Confirm and save button"
+    return frames[0]
+
+
+def test_crafted_writes_replayed_on_a_viewers_connection_or_put_in_the_address_get_nothing_through(
+        team, browser, tmp_path):
+    server, user = team
+    store = _store(user)
+    frame = _save_frame(browser, server)
+    saved_by = lambda who: sum(p["entered_by"] == who["email"] for p in store.load()[2].values())  # noqa: E731
+
+    # the replay works: on another editor's connection it saves, as that editor
+    esme = _signed_in(browser, server, ESME)
+    tap = StreamTap(esme)
+    _read_the_drill(esme, server.url)
+    before = saved_by(ESME)
+    tap.replay(frame)
+    wait_until(lambda: saved_by(ESME) == before + 1, what="the replayed save landed for an editor")
+    esme.context.close()
+
+    # on a viewer's connection the same frame writes nothing
+    victor = _signed_in(browser, server, VICTOR)
+    tap = StreamTap(victor)
+    _read_the_drill(victor, server.url)
+    before, audit = store_digest(user), len(store.audit())
+    attempts = refused = 0
+    for _ in range(3):
+        tap.replay(frame)
+        settle(victor)
+        attempts += 1
+        refused += store_digest(user) == before
+    assert victor.get_by_text(re.compile(r"Saved \d+ record")).count() == 0
+    screenshot(victor, tmp_path, "team-viewer-replayed-save.png")
+
+    # nor do write parameters in the address: no page takes a write from its URL
+    rid = next(iter(store.load()[2]))
+    for address in ("/add_article?confirm=true&save=1", "/places?pin=Julfa&choice=1",
+                    f"/?record={rid}&delete={rid}&verify=1", f"/admin?user={VICTOR['email']}&role=admin",
+                    "/audit?clear=1"):
+        victor.goto(server.url + address)
+        victor.get_by_text("Signed in as Victor Viewer (viewer)").wait_for(timeout=30_000)
+        if address.startswith("/admin"):
+            victor.get_by_text("Roles and settings are for admins").wait_for()
+        settle(victor)
+        attempts += 1
+        refused += store_digest(user) == before
+    assert (attempts, refused) == (8, 8), f"{attempts - refused} of {attempts} crafted writes got through"
+    assert len(store.audit()) == audit and store.roles().get(VICTOR["email"]) is None
+    print(f"\ncrafted writes as a viewer: {attempts} attempts, {refused} refused, 0 written")
+    victor.context.close()
+
+
+def _cookie_page(browser, server, value: str | None):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    if value is not None:
+        context.add_cookies([{"name": "_streamlit_user", "value": value, "domain": "localhost", "path": "/",
+                              "httpOnly": True, "sameSite": "Lax"}])
+    page = context.new_page()
+    page.goto(server.url + "/add_article")
+    page.get_by_role("heading", name="Add from article").wait_for(timeout=30_000)
+    settle(page)
+    return page
+
+
+def test_a_tampered_or_expired_sign_in_is_refused_and_signing_out_ends_writing_at_once(team, browser, tmp_path):
+    server, user = team
+    eddie = _signed_in(browser, server, EDDIE)
+    cookie = next(c["value"] for c in eddie.context.cookies() if c["name"] == "_streamlit_user")
+    claims = read_user_cookie(cookie)
+    now = time.time()
+    as_admin = {**claims, "roles": ["admin"], "name": "Eddie as Admin"}
+    body, rest = cookie.split(".", 1)
+
+    # the forging works: signed with the server's secret, a fresh sign-in counts
+    page = _cookie_page(browser, server, forged_user_cookie({**claims, "iat": int(now)}))
+    page.get_by_text("Signed in as Eddie Editor (editor)").wait_for()
+    page.context.close()
+    refusals = {
+        "claims changed under the old signature": body[:-4] + ("AAAA" if body[-4:] != "AAAA" else "BBBB") + "." + rest,
+        "signed with another secret": forged_user_cookie(as_admin, secret="a-guessed-secret"),
+        "issued 13 hours ago (FRONTIER_ATLAS_SESSION_HOURS is 12)": forged_user_cookie(
+            {**claims, "iat": int(now - 13 * 3600)}),
+        "signed 32 days ago (Streamlit keeps a sign-in 30 days)": forged_user_cookie(
+            {**claims, "iat": int(now)}, signed_at=now - 32 * 86400),
+    }
+    for why, value in refusals.items():
+        page = _cookie_page(browser, server, value)
+        assert page.get_by_text("Signed in as").count() == 0, why
+        page.get_by_role("button", name="Sign in").wait_for()
+        if "13 hours" in why:
+            page.get_by_text("your sign-in is older than 12 hours").wait_for()
+            screenshot(page, tmp_path, "team-sign-in-too-old.png")
+        page.context.close()
+
+    # signing out in one tab ends writing in the other at once, though its connection stays open
+    other = eddie.context.new_page()
+    _read_the_drill(other, server.url)
+    eddie.goto(server.url)
+    eddie.get_by_role("button", name="Sign out").click()
+    eddie.wait_for_url(re.compile(r"end_session"), timeout=30_000)
+    before = store_digest(user)  # the sign-out is on record; nothing after it may be
+    other.get_by_role("button", name="Confirm and save").click()
+    other.get_by_text("Nothing can be saved: you signed out of this sign-in").wait_for(timeout=30_000)
+    other.get_by_role("button", name="Sign in").wait_for()
+    screenshot(other, tmp_path, "team-signed-out-elsewhere.png")
+    assert store_digest(user) == before
+    eddie.context.close()
