@@ -67,6 +67,8 @@ class Settings:
                          "the OpenID Connect provider in .streamlit/secrets.toml, and roles)", "single-user")
     roles_claim: str = _setting("FRONTIER_ATLAS_ROLES_CLAIM", "team mode: the ID-token claim that lists a "
                                 "user's roles (viewer, editor, reviewer, admin)", "roles")
+    admins: str = _setting("FRONTIER_ATLAS_ADMINS", "team mode: e-mails (or subjects), separated by commas, "
+                           "that are admins whatever the claim or the roles table says: the first admin")
     session: str = _setting("FRONTIER_ATLAS_SESSION_HOURS", "team mode: hours a sign-in counts, from the "
                             "provider's issue time; after that the user signs in again", "12")
     basemap_sources: str = _setting("FRONTIER_ATLAS_BASEMAP_SOURCES", "where `make basemap` keeps the "
@@ -141,6 +143,10 @@ class Settings:
         if self.mode.strip().lower() in ("", "single-user", "team"):
             return None
         return f"FRONTIER_ATLAS_MODE is {self.mode!r}, which is neither single-user nor team"
+
+    @property
+    def admin_ids(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.admins.split(",") if a.strip())
 
     def rows(self) -> list[dict[str, str]]:
         """Each setting as an admin reads it on the Admin page: variable, value as given, help."""

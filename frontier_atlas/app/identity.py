@@ -12,7 +12,6 @@ to each one; what the sidebar shows is for the user, not the check.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 import streamlit as st
 
@@ -28,6 +27,7 @@ from frontier_atlas.domain.access import (
     refused_actor,
     session_id,
     session_problem,
+    with_role,
 )
 from frontier_atlas.present.escaping import md_text
 from frontier_atlas.settings import settings
@@ -59,7 +59,7 @@ def acting_user() -> Actor:
     given, signed_out = session_facts(s.user_records_path, actor.id, session_id(claims))
     if signed_out:  # in another tab: this one's cookie is the same sign-in
         return anonymous_actor("you signed out of this sign-in; sign in again")
-    return replace(actor, role=given) if given else actor  # an admin's entry wins over the claim
+    return with_role(actor, given, s.admin_ids)
 
 
 def _sign_out() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 SINGLE_USER, TEAM = "single-user", "team"
@@ -163,6 +163,15 @@ def actor_from_claims(claims: dict, roles_claim: str = "roles", role: Role | Non
     if not ident:
         return refused_actor("the provider named no e-mail or subject for this user")
     return Actor(id=ident, name=name, role=role or role_of(claims.get(roles_claim)), mode=TEAM, email=email)
+
+
+def with_role(actor: Actor, table: Role | None, admins: frozenset[str] = frozenset()) -> Actor:
+    """The one rule for a signed-in user's role: named in ``FRONTIER_ATLAS_ADMINS``, an admin
+    (so a team always has one, even with a provider that sends no roles); else the roles
+    table's entry, if an admin made one; else what the provider's claim said."""
+    if actor.id in admins:
+        return replace(actor, role=Role.ADMIN)
+    return replace(actor, role=table) if table is not None else actor
 
 
 SIGN_IN_FIRST = "sign in to change anything"

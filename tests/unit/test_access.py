@@ -260,3 +260,17 @@ def test_a_sign_in_counts_for_the_session_hours_and_a_signed_out_one_not_at_all(
     store.sign_out(session_id(claims), "vera@desk.example")
     assert session_facts(store.path, "vera@desk.example", session_id(claims)) == (None, True)
     assert session_facts(store.path, "vera@desk.example", session_id({**claims, "nonce": "n2"})) == (None, False)
+
+
+def test_an_admin_named_in_the_settings_outranks_the_table_which_outranks_the_claim():
+    from frontier_atlas.domain.access import actor_from_claims, with_role
+    from frontier_atlas.settings import Settings
+
+    admins = Settings.from_environment({"FRONTIER_ATLAS_ADMINS": " adam@desk.example, ,root-subject "}).admin_ids
+    assert admins == {"adam@desk.example", "root-subject"}
+    adam = actor_from_claims({"email": "adam@desk.example", "roles": []})
+    vera = actor_from_claims({"email": "vera@desk.example", "roles": ["editor"]})
+    assert with_role(adam, Role.VIEWER, admins).role is Role.ADMIN  # the table cannot lock the first admin out
+    assert with_role(vera, Role.VIEWER, admins).role is Role.VIEWER
+    assert with_role(vera, None, admins).role is Role.EDITOR
+    assert Settings.from_environment({}).admin_ids == frozenset()
