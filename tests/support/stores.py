@@ -27,3 +27,10 @@ def store_digest(folder: Path) -> str:
             continue
         h.update(p.name.encode() + p.read_bytes())
     return h.hexdigest()
+
+
+def store_rows(folder: Path) -> dict[str, list[tuple]]:
+    """Every table's rows: what a digest that moved is read against, to say what changed."""
+    with closing(sqlite3.connect(Path(folder) / "user-records.sqlite3", timeout=30)) as con:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: sorted(map(tuple, con.execute(f"SELECT * FROM {t}"))) for t in tables}
