@@ -47,7 +47,11 @@ class Settings:
     user_records: str = _setting(
         "FRONTIER_ATLAS_USER_RECORDS",
         "what users write: records added from articles, pinned places, verified marks, roles and the audit log")
-    imports: str = _setting("FRONTIER_ATLAS_IMPORTS", "imported event sets (Parquet)")
+    database_url: str = _setting(
+        "FRONTIER_ATLAS_DATABASE_URL", "postgresql://user:password@host:port/database: keep the user store in "
+        "this PostgreSQL database, shared by every app process (default: the SQLite file above)")
+    imports: str = _setting("FRONTIER_ATLAS_IMPORTS", "imported event sets (Parquet; in the database when "
+                            "FRONTIER_ATLAS_DATABASE_URL is set)")
     overrides: str = _setting(
         "FRONTIER_ATLAS_OVERRIDES",
         "hand-kept place overrides, curated and read-only (pins made on the Places page go to the user store)")
@@ -100,6 +104,16 @@ class Settings:
     def user_records_path(self) -> Path:
         """SQLite file of records users added from articles (never the curated files)."""
         return _path(self.user_records, self.user_dir / "user-records.sqlite3")
+
+    @property
+    def user_store(self) -> Path | str:
+        """Where the user store is: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.database_url.strip() or self.user_records_path
+
+    @property
+    def imports_location(self) -> Path | str:
+        """Where imported sets are: the PostgreSQL database when one is set, else the Parquet folder."""
+        return self.database_url.strip() or self.imports_dir
 
     @property
     def imports_dir(self) -> Path:

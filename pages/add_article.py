@@ -16,6 +16,7 @@ from frontier_atlas.app.identity import acting_user
 from frontier_atlas.app.loading import Atlas, load_atlas, reload_atlas, user_store
 from frontier_atlas.app.page import prepare_page
 from frontier_atlas.app.viewlink import shared_view
+from frontier_atlas.data.database import StoreUnavailable
 from frontier_atlas.data.userstore import Conflict, UserStore, draft_record, editable
 from frontier_atlas.domain.access import TEAM, Action, NotAllowed, allowed
 from frontier_atlas.domain.records import KIND_LABELS
@@ -91,7 +92,7 @@ def your_records(atlas: Atlas) -> None:
                         st.error(md_text(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"))
                 except Conflict as conflict:
                     ed.conflict, ed.mine = conflict, {f: edited[f] for f in changed}
-                except NotAllowed as exc:
+                except (NotAllowed, StoreUnavailable) as exc:
                     st.error(md_text(str(exc)))
                 else:
                     _saved(ed)
@@ -100,7 +101,7 @@ def your_records(atlas: Atlas) -> None:
                     store.delete(rid, ed.version, ed.values, by=acting_user())
                 except Conflict as conflict:
                     ed.conflict, ed.mine = conflict, None
-                except NotAllowed as exc:
+                except (NotAllowed, StoreUnavailable) as exc:
                     st.error(md_text(str(exc)))
                 else:
                     editors.pop(rid, None)
@@ -304,7 +305,7 @@ def save(atlas: Atlas, result: Extraction, keep: dict, edited: dict, given: Sour
     elif done.records:
         try:
             keys.SAVED.set(st.session_state, store.save(done.records, done.source, result.text, by=acting_user()))
-        except NotAllowed as exc:
+        except (NotAllowed, StoreUnavailable) as exc:
             st.error(md_text(str(exc)))
             return
         keys.EXTRACTION.pop(st.session_state)

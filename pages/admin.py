@@ -8,6 +8,7 @@ import streamlit as st
 from frontier_atlas.app.identity import acting_user
 from frontier_atlas.app.loading import load_atlas, user_store
 from frontier_atlas.app.page import prepare_page
+from frontier_atlas.data.database import StoreUnavailable
 from frontier_atlas.domain.access import Action, NotAllowed, Role, why_not
 from frontier_atlas.present.escaping import md_text
 
@@ -37,7 +38,7 @@ with st.form("set-role", clear_on_submit=True):
     if st.form_submit_button("Save role"):
         try:
             store.set_role(user, None if role == FROM_CLAIM else Role(role), by=acting_user())
-        except (NotAllowed, ValueError) as exc:
+        except (NotAllowed, StoreUnavailable, ValueError) as exc:
             st.error(md_text(str(exc)))
         else:
             st.rerun()  # the table above shows it

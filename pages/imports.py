@@ -105,7 +105,7 @@ def import_controls(upload, mapping: ColumnMapping, name: str, store: ImportStor
             st.error(md_text(str(exc)))
         else:  # a fresh process, given the file on disk: no copy of the server's memory to make
             background.start(keys.IMPORT_JOB, import_file, spill(upload, upload.name), upload.name, mapping,
-                             store.folder, name or None, actor, label="Importing",
+                             store.location, name or None, actor, label="Importing",
                              expected=(UnreadableFile, NotAllowed), start=FRESH)
     ended = background.outcome(keys.IMPORT_JOB, failed="The import did not finish",
                                cancelled="Import cancelled: nothing was stored.")

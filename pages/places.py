@@ -7,7 +7,6 @@ the user store (the curated files are never written).
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +17,7 @@ from frontier_atlas.app.identity import acting_user
 from frontier_atlas.app.loading import load_atlas, reload_atlas, user_store
 from frontier_atlas.app.page import prepare_page, show_load_issues
 from frontier_atlas.app.viewlink import shared_view
+from frontier_atlas.data.database import StoreUnavailable
 from frontier_atlas.domain.access import Action, NotAllowed, allowed
 from frontier_atlas.map.canvas import build_places_map
 from frontier_atlas.places.review import (
@@ -34,10 +34,10 @@ from frontier_atlas.present.escaping import md_text
 def _pin(name: str, chosen, version: str) -> None:
     try:
         version_now = pin_place(store, name, chosen, version=version, by=acting_user())
-    except sqlite3.OperationalError as exc:  # e.g. a read-only user folder; the path stays on the server
+    except StoreUnavailable as exc:  # e.g. a read-only user folder, a database down
         logging.getLogger(__name__).warning("pin not saved: %s", exc)
-        st.error(f"Not pinned: the user store could not be written ({md_text(str(exc))}). "
-                 "Whoever runs the app can make its user folder writable.")
+        st.error(f"Not pinned: {md_text(str(exc))}. Nothing was changed; whoever runs the app can make the "
+                 "user store writable (or bring its database back), then pin again.")
     except NotAllowed as exc:
         st.error(md_text(str(exc)))
     except PinConflict as exc:  # someone pinned this name since the page showed it: the user chooses

@@ -51,6 +51,36 @@ def start_app(tmp_path: Path):
 
 
 @pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the whole run, started at its first use."""
+    from support.postgres import Cluster
+
+    try:
+        cluster = Cluster()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield cluster
+    from frontier_atlas.data.postgres_database import close_all
+
+    close_all()
+    cluster.remove()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_target(request, tmp_path: Path):
+    """Where a new, empty user store is, on each engine in turn: a SQLite file's path, or
+    the URL of a database of its own on the test server. Tests of the store's logic take
+    this, so both engines pass the same tests."""
+    if request.param == "sqlite":
+        yield tmp_path / "user-records.sqlite3"
+        return
+    yield request.getfixturevalue("postgres").new_database()
+    from frontier_atlas.data.postgres_database import close_all
+
+    close_all()  # its pool, before the next test's database
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from frontier_atlas.app import state as keys
 from frontier_atlas.app.loading import Atlas
 from frontier_atlas.app.panels import cell_panel, details_panel, event_panel
-from frontier_atlas.events import EventSet
 from frontier_atlas.events.breakdown import cell_breakdown
+from frontier_atlas.events.view import EventView
 
 
 def _zoom_to(centre: tuple[float, float], zoom: int) -> None:
     keys.map_sync_of(st.session_state).request((centre, zoom))
 
 
-def details_column(atlas: Atlas, sets: list[EventSet], masks: list[tuple[EventSet, np.ndarray]]) -> None:
+def details_column(atlas: Atlas, sets: list, masks: list[EventView]) -> None:
     selection = keys.selection_of(st.session_state)
     by_id = {es.id: es for es in sets}
     event = selection.event

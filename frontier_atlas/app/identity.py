@@ -11,10 +11,12 @@ to each one; what the sidebar shows is for the user, not the check.
 
 from __future__ import annotations
 
+import logging
 import time
 
 import streamlit as st
 
+from frontier_atlas.data.database import StoreUnavailable
 from frontier_atlas.data.userstore import UserStore, session_facts
 from frontier_atlas.domain.access import (
     SIGN_IN_FIRST,
@@ -56,7 +58,7 @@ def acting_user() -> Actor:
     if expired:
         return anonymous_actor(expired)
     actor = actor_from_claims(claims, s.roles_claim)
-    given, signed_out = session_facts(s.user_records_path, actor.id, session_id(claims))
+    given, signed_out = session_facts(s.user_store, actor.id, session_id(claims))
     if signed_out:  # in another tab: this one's cookie is the same sign-in
         return anonymous_actor("you signed out of this sign-in; sign in again")
     return with_role(actor, given, s.admin_ids)
@@ -65,7 +67,10 @@ def acting_user() -> Actor:
 def _sign_out() -> None:
     if st.user.is_logged_in:
         claims = st.user.to_dict()
-        UserStore(settings().user_records_path).sign_out(session_id(claims), actor_from_claims(claims).id)
+        try:
+            UserStore(settings().user_store).sign_out(session_id(claims), actor_from_claims(claims).id)
+        except StoreUnavailable as exc:  # this tab is signed out all the same; others keep theirs
+            logging.getLogger(__name__).warning("sign-out not recorded: %s", exc)
     st.logout()
 
 

@@ -4,6 +4,7 @@ where every record goes, and imported event sets. Every page gets them from here
 from __future__ import annotations
 
 import gc
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,15 +12,20 @@ import pandas as pd
 import streamlit as st
 
 from frontier_atlas.data.curated import load_dataset
+from frontier_atlas.data.database import StoreUnavailable
+from frontier_atlas.data.engine import open_database
 from frontier_atlas.data.userstore import UserStore, merge_into
 from frontier_atlas.domain.filters import records_frame
 from frontier_atlas.domain.position import Located
 from frontier_atlas.domain.records import Dataset
-from frontier_atlas.events import EventSet, ImportStore, SetInfo
+from frontier_atlas.events import EventSet, ImportStore, PostgisImportStore, SetInfo, open_import_store
 from frontier_atlas.geocode.chain import GeocoderChain
 from frontier_atlas.geocode.factory import build_geocoder
 from frontier_atlas.places.locate import locate_all
+from frontier_atlas.present.escaping import md_text
 from frontier_atlas.settings import Settings, settings
+
+RETRY_SECONDS = 5  # between tries while the user store's database cannot be reached
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ def _data_signature(folder: Path) -> tuple:
 @st.cache_resource(show_spinner="Loading data…")
 def _load(config: Settings, signature: tuple) -> Atlas:
     ds = load_dataset(config.data_dir, config.overrides_path)
-    store = UserStore(config.user_records_path)
+    store = UserStore(config.user_store)
     merge_into(ds, store)
     geocoder = build_geocoder(ds.places, ds.overrides)
     located = locate_all(ds, geocoder)
@@ -58,10 +64,21 @@ def _load(config: Settings, signature: tuple) -> Atlas:
 def load_atlas() -> Atlas:
     """The loaded data, reloaded when a curated file, a pin or the user's records change."""
     config = settings()
-    extra = [config.overrides_path, config.user_records_path]
-    extra.append(extra[-1].with_name(extra[-1].name + "-wal"))
-    signature = _data_signature(config.data_dir) + tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in extra)
-    return _load(config, signature)
+    overrides = config.overrides_path
+    try:
+        signature = (_data_signature(config.data_dir), overrides.stat().st_mtime_ns if overrides.exists() else 0,
+                     open_database(config.user_store, checked=False).revision())
+        return _load(config, signature)
+    except StoreUnavailable as exc:  # a database server down: say so, and try again by itself
+        _wait_for_store(exc)
+        raise  # not reached: the wait ends in a rerun
+
+
+def _wait_for_store(exc: StoreUnavailable) -> None:
+    st.error(f"This page cannot be shown yet: {md_text(str(exc))}. "
+             f"Nothing was changed. The page tries again every {RETRY_SECONDS} seconds.")
+    time.sleep(RETRY_SECONDS)
+    st.rerun()
 
 
 def reload_atlas() -> None:
@@ -71,23 +88,33 @@ def reload_atlas() -> None:
 
 def user_store() -> UserStore:
     """The store of what users write: records, pins, verified marks, roles and the audit log."""
-    return UserStore(settings().user_records_path)
+    try:
+        return UserStore(settings().user_store)
+    except StoreUnavailable as exc:
+        _wait_for_store(exc)
+        raise
 
 
-def import_store() -> ImportStore:
-    return ImportStore(settings().imports_dir)
+def import_store() -> ImportStore | PostgisImportStore:
+    """Where imported sets are: the shared database when one is set, else the Parquet folder."""
+    try:
+        return open_import_store(settings().imports_location)
+    except StoreUnavailable as exc:
+        _wait_for_store(exc)
+        raise
 
 
 @st.cache_resource(show_spinner="Opening imported events…", max_entries=8)
-def _open_set(folder: str, set_id: str, version: float) -> EventSet:
-    # read-only once opened: every session shares one copy of a set's columns
-    return ImportStore(Path(folder)).open(set_id)
+def _open_set(location: str, set_id: str, version: float) -> EventSet:
+    # read-only once opened: every session shares one copy of a set's columns (a database
+    # set is only its description: its events stay in the database)
+    return open_import_store(location if "://" in location else Path(location)).open(set_id)
 
 
 def open_event_set(info: SetInfo) -> EventSet | None:
     """The set, or None when another session deleted it since the list was read."""
     store = import_store()
     try:
-        return _open_set(str(store.folder), info.id, store.version(info.id))
+        return _open_set(str(store.location), info.id, store.version(info.id))
     except FileNotFoundError:
         return None

@@ -7,7 +7,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -16,7 +15,7 @@ from frontier_atlas.app import state as keys
 from frontier_atlas.app.loading import Atlas
 from frontier_atlas.app.panels import select_record
 from frontier_atlas.domain.viewport import Viewport, fit_view
-from frontier_atlas.events import EventSet
+from frontier_atlas.events.view import EventView
 from frontier_atlas.map.canvas import DEFAULT_CENTER, DEFAULT_ZOOM, base_map, fit_bounds, record_layer
 from frontier_atlas.map.clicks import read_click
 from frontier_atlas.map.events import build_event_layer, event_bounds
@@ -31,7 +30,7 @@ RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count", "center"
 class Shown:
     records: pd.DataFrame  # the curated and user records the filters keep
     highlight: set[str]  # of those, the ones of the timeline's step itself
-    masks: list[tuple[EventSet, np.ndarray]]  # each shown imported set and its filter mask
+    masks: list[EventView]  # each shown imported set under the filters
     moment: tuple[date, date] | None = None  # the days the timeline keeps; its last day dates control periods
 
 

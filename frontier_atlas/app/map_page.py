@@ -51,7 +51,7 @@ def _count_line(atlas: Atlas, shown: Shown, sets: ShownSets) -> str:
     counted = f"**{len(shown.records)} of {len(atlas.frame)} records**"
     if sets.sets:
         total = sum(es.n for es in sets.sets)
-        counted += f" · **{sum(int(m.sum()) for _, m in shown.masks):,} of {total:,} imported events**"
+        counted += f" · **{sum(v.matched() for v in shown.masks):,} of {total:,} imported events**"
     return counted + (f" · under way {format_dates(*shown.moment)}" if shown.moment else "")
 
 

@@ -13,6 +13,7 @@ import streamlit as st
 from frontier_atlas.app import state as keys
 from frontier_atlas.app.identity import acting_user
 from frontier_atlas.app.loading import Atlas, import_store, reload_atlas, user_store
+from frontier_atlas.data.database import StoreUnavailable
 from frontier_atlas.domain.access import Action, NotAllowed, allowed
 from frontier_atlas.domain.link import to_query
 from frontier_atlas.events import EventSet
@@ -58,7 +59,7 @@ def details_panel(atlas: Atlas, rid: str) -> None:
 def _mark_verified(rid: str) -> None:
     try:
         user_store().mark_verified(rid, keys.VERIFY_NOTE.get(st.session_state) or None, by=acting_user())
-    except NotAllowed as exc:
+    except (NotAllowed, StoreUnavailable) as exc:
         keys.VERIFY_REFUSED.set(st.session_state, str(exc))
     else:
         reload_atlas()

@@ -1,7 +1,8 @@
 """Records users add (from articles), kept apart from the curated files.
 
-SQLite in the user data folder, in WAL mode; a save is one transaction, so it is
-there whole or not at all. Each record keeps its provenance: the source fields
+In a SQLite file in the user folder, or in a PostgreSQL database a team's app
+processes share (``database``: the logic here is written once for both). A save is
+one transaction, so it is there whole or not at all. Each record keeps its provenance: the source fields
 the user gave, a hash of the article text, who entered it and when. The curated
 files in data/ are never written here.
 
@@ -22,40 +23,24 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 import time
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from frontier_atlas.data.durable import check_database, open_or_set_aside
+from frontier_atlas.data.database import Database, StoreUnavailable, Transaction
+from frontier_atlas.data.engine import open_database
 from frontier_atlas.domain.access import Action, Actor, Role, check
 from frontier_atlas.domain.issues import Issue
 from frontier_atlas.domain.records import RECORD_MODELS, Dataset, Place, Record, Source
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sources (
-    id TEXT PRIMARY KEY, data TEXT NOT NULL, article_sha256 TEXT NOT NULL, created REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS records (
-    id TEXT PRIMARY KEY, kind TEXT NOT NULL, data TEXT NOT NULL, source_id TEXT NOT NULL,
-    entered_by TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL, version INTEGER NOT NULL DEFAULT 1);
-CREATE TABLE IF NOT EXISTS audit (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, actor_id TEXT NOT NULL, actor_name TEXT NOT NULL,
-    action TEXT NOT NULL, record_id TEXT NOT NULL, before TEXT, after TEXT);
-CREATE TABLE IF NOT EXISTS pins (
-    name TEXT PRIMARY KEY, data TEXT NOT NULL, by_id TEXT NOT NULL, by_name TEXT NOT NULL, at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS checks (
-    record_id TEXT PRIMARY KEY, by_id TEXT NOT NULL, by_name TEXT NOT NULL, at REAL NOT NULL, note TEXT);
-CREATE TABLE IF NOT EXISTS roles (
-    user_id TEXT PRIMARY KEY, role TEXT NOT NULL, by_id TEXT NOT NULL, at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS signouts (
-    session TEXT PRIMARY KEY, user_id TEXT NOT NULL, at REAL NOT NULL);
-"""
-_UNVERSIONED = ["id", "kind", "data", "source_id", "entered_by", "created", "updated"]  # records before versions
 _NOT_EDITED = ("id", "kind", "source_ids")  # fixed at save: an edit may not change them
+
+
+class DuplicateRecord(ValueError):
+    """A save names a record id the store already holds; nothing of the save was kept."""
 
 
 class Conflict(Exception):
@@ -123,7 +108,7 @@ def pin_token(row: dict[str, Any] | None) -> str:
 PLACE_PREFIX = "place:"  # a pin's entries in the audit log name the place so
 
 
-def _log(con: sqlite3.Connection, by: Actor, action: str, record_id: str,
+def _log(con: Transaction, by: Actor, action: str, record_id: str,
          before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
     con.execute("INSERT INTO audit (at, actor_id, actor_name, action, record_id, before, after) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -138,27 +123,16 @@ def editable(record: Record) -> dict[str, Any]:
 
 
 class UserStore:
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.notice: str | None = None
-        _, why = open_or_set_aside(self.path, self._check)
-        if why:
-            self.notice = f"Your saved records could not be read ({why}); a new, empty store was started."
+    """What users write, on either engine: ``target`` is a SQLite file's path, a
+    PostgreSQL URL, or an engine already open."""
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
+    def __init__(self, target: Path | str | Database):
+        self.db: Database = target if hasattr(target, "transaction") else open_database(target)
+        self.notice: str | None = self.db.notice
 
-    def _check(self) -> None:
-        """Raise sqlite3.DatabaseError if the file is damaged or not ours; else set it up."""
-        with closing(self._connect()) as con:  # closed here: a dropped connection keeps its files open
-            old = [c[1] for c in con.execute("PRAGMA table_info(records)")] == _UNVERSIONED
-            check_database(con, SCHEMA.replace(", version INTEGER NOT NULL DEFAULT 1", "") if old else SCHEMA)
-            con.execute("PRAGMA journal_mode=WAL")  # stored in the file: every later connection has it
-            with con:
-                if old:  # a store from before versions: every record starts at 1
-                    con.execute("ALTER TABLE records ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
-                con.executescript(SCHEMA)
+    def revision(self) -> tuple:
+        """Changes whenever something was written: the loaded atlas is keyed on it."""
+        return self.db.revision()
 
     def save(self, records: list[Record], source: Source, article: str, *, by: Actor) -> list[str]:
         """Store drafts confirmed by the user, with their source, in one transaction; they
@@ -167,30 +141,23 @@ class UserStore:
         now = time.time()
         who = by.id
         digest = hashlib.sha256(article.encode("utf-8")).hexdigest()
-        con = self._connect()
-        try:
-            with con:
-                con.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
-                            (source.id, source.model_dump_json(), digest, now))
-                ids = []
-                for rec in records:
-                    con.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-                                (rec.id, rec.kind, rec.model_dump_json(), source.id, who, now, now))
-                    _log(con, by, "added", rec.id, None, rec.model_dump(mode="json"))
-                    ids.append(rec.id)
+        with self.db.transaction() as con:
+            ids = [rec.id for rec in records]
+            taken = [row[0] for row in con.execute(
+                f"SELECT id FROM records WHERE id IN ({', '.join('?' * len(ids))})", ids)] if ids else []
+            if taken or len(set(ids)) < len(ids):
+                raise DuplicateRecord(f"record ids already saved: {', '.join(sorted(set(taken)) or ids)}")
+            con.execute("INSERT INTO sources VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                        "data = excluded.data, article_sha256 = excluded.article_sha256, created = excluded.created",
+                        (source.id, source.model_dump_json(), digest, now))
+            for rec in records:
+                con.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                            (rec.id, rec.kind, rec.model_dump_json(), source.id, who, now, now))
+                _log(con, by, "added", rec.id, None, rec.model_dump(mode="json"))
             return ids
-        finally:
-            con.close()
-
-    def _transaction(self) -> sqlite3.Connection:
-        """A connection inside ``BEGIN IMMEDIATE``: the write lock is taken before the
-        read, so a version checked is still current when the change is written."""
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        con.execute("BEGIN IMMEDIATE")
-        return con
 
     @staticmethod
-    def _current(con: sqlite3.Connection, record_id: str) -> tuple[str, dict[str, Any], int, str] | None:
+    def _current(con: Transaction, record_id: str) -> tuple[str, dict[str, Any], int, str] | None:
         """(kind, data, version, owner) of the record now, or None."""
         row = con.execute("SELECT kind, data, version, entered_by FROM records WHERE id = ?",
                           (record_id,)).fetchone()
@@ -198,15 +165,14 @@ class UserStore:
 
     def version(self, record_id: str) -> int | None:
         """The record's version now; None if there is no such record."""
-        with closing(self._connect()) as con:
+        with self.db.read() as con:
             row = con.execute("SELECT version FROM records WHERE id = ?", (record_id,)).fetchone()
         return None if row is None else row[0]
 
     def update(self, record: Record, version: int | None = None, *, by: Actor) -> int:
         """Write ``record`` whole; with ``version``, only if that is still the current one
         (else ``Conflict``). Returns the new version. ``edit`` is what editors use."""
-        con = self._transaction()
-        try:
+        with self.db.transaction() as con:
             now = self._current(con, record.id)
             check(by, Action.EDIT_RECORD, None if now is None else now[3])
             if version is not None and (now is None or now[2] != version):
@@ -218,10 +184,7 @@ class UserStore:
                         (record.model_dump_json(), time.time(), new, record.id))
             if now is not None:
                 _log(con, by, "edited", record.id, now[1], record.model_dump(mode="json"))
-            con.execute("COMMIT")
             return new
-        finally:
-            con.close()  # an open transaction is rolled back
 
     def edit(self, record_id: str, version: int, opened: dict[str, Any], changes: dict[str, Any], *,
              by: Actor) -> int:
@@ -233,8 +196,7 @@ class UserStore:
         naming those fields). A deleted record is a ``Conflict`` with ``deleted``. Raises
         pydantic's ValidationError if the merged record is not valid. Returns the new version.
         """
-        con = self._transaction()
-        try:
+        with self.db.transaction() as con:
             now = self._current(con, record_id)
             check(by, Action.EDIT_RECORD, None if now is None else now[3])
             if now is None:
@@ -250,18 +212,14 @@ class UserStore:
             con.execute("UPDATE records SET data = ?, updated = ?, version = ? WHERE id = ?",
                         (merged.model_dump_json(), time.time(), current + 1, record_id))
             _log(con, by, "edited", record_id, data, merged.model_dump(mode="json"))
-            con.execute("COMMIT")
             return current + 1
-        finally:
-            con.close()
 
     def delete(self, record_id: str, version: int | None = None, opened: dict[str, Any] | None = None, *,
                by: Actor) -> None:
         """Delete the record; with ``version``, only if no one changed it since it was
         opened (else ``Conflict``, naming the fields that differ from ``opened``).
         Deleting a record already gone is no error: the user wanted it gone."""
-        con = self._transaction()
-        try:
+        with self.db.transaction() as con:
             now = self._current(con, record_id)
             check(by, Action.DELETE_RECORD, None if now is None else now[3])
             if now is not None and version is not None and now[2] != version:
@@ -272,54 +230,45 @@ class UserStore:
             con.execute("DELETE FROM records WHERE id = ?", (record_id,))
             if now is not None:
                 _log(con, by, "deleted", record_id, now[1], None)
-            con.execute("COMMIT")
-        finally:
-            con.close()
 
     def pin(self, name: str, row: dict[str, Any], version: str | None = None, *, by: Actor) -> str:
         """Make ``row`` (a ``Place`` as stored) the answer for place ``name``, replacing an
         earlier pin; with ``version`` (``pin_token`` of the pin the page showed), only if
         that pin is still the one (else ``PinConflict``). Reviewers only. Returns the new version."""
         check(by, Action.PIN_PLACE)
-        con = self._transaction()
-        try:
+        with self.db.transaction() as con:
             found = con.execute("SELECT data FROM pins WHERE name = ?", (name,)).fetchone()
             now = None if found is None else json.loads(found[0])
             if version is not None and pin_token(now) != version:
                 raise PinConflict(name, now, pin_token(now))
-            con.execute("INSERT OR REPLACE INTO pins VALUES (?, ?, ?, ?, ?)",
+            con.execute("INSERT INTO pins VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                        "data = excluded.data, by_id = excluded.by_id, by_name = excluded.by_name, at = excluded.at",
                         (name, json.dumps(row, sort_keys=True), by.id, by.name, time.time()))
             _log(con, by, "pinned", PLACE_PREFIX + name, now, row)
-            con.execute("COMMIT")
             return pin_token(row)
-        finally:
-            con.close()
 
     def pins(self) -> dict[str, tuple[dict[str, Any], Mark]]:
         """Each pinned place name: its row and who pinned it, oldest pin first."""
-        with closing(self._connect()) as con:
+        with self.db.read() as con:
             rows = con.execute("SELECT name, data, by_id, by_name, at FROM pins ORDER BY at").fetchall()
         return {name: (json.loads(data), Mark(bid, bname, at)) for name, data, bid, bname, at in rows}
 
     def mark_verified(self, record_id: str, note: str | None = None, *, by: Actor) -> None:
         """A reviewer says they checked the record against its sources; a later mark replaces it."""
         check(by, Action.VERIFY_RECORD)
-        con = self._transaction()
-        try:
+        with self.db.transaction() as con:
             old = con.execute("SELECT by_id, by_name, at, note FROM checks WHERE record_id = ?",
                               (record_id,)).fetchone()
-            con.execute("INSERT OR REPLACE INTO checks VALUES (?, ?, ?, ?, ?)",
+            con.execute("INSERT INTO checks VALUES (?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
+                        "by_id = excluded.by_id, by_name = excluded.by_name, at = excluded.at, note = excluded.note",
                         (record_id, by.id, by.name, time.time(), note))
             _log(con, by, "verified", record_id,
                  None if old is None else {"verified_by": old[1], "note": old[3]},
                  {"verified_by": by.name, "note": note})
-            con.execute("COMMIT")
-        finally:
-            con.close()
 
     def verified(self) -> dict[str, Mark]:
         """Each record a reviewer marked verified, with who and when."""
-        with closing(self._connect()) as con:
+        with self.db.read() as con:
             rows = con.execute("SELECT record_id, by_id, by_name, at, note FROM checks").fetchall()
         return {rid: Mark(bid, bname, at, note) for rid, bid, bname, at, note in rows}
 
@@ -330,42 +279,41 @@ class UserStore:
         user_id = user_id.strip()
         if not user_id:
             raise ValueError("name the user by their e-mail (or the provider's subject)")
-        con = self._transaction()
-        try:
+        with self.db.transaction() as con:
             old = con.execute("SELECT role FROM roles WHERE user_id = ?", (user_id,)).fetchone()
             if role is None:
                 con.execute("DELETE FROM roles WHERE user_id = ?", (user_id,))
             else:
-                con.execute("INSERT OR REPLACE INTO roles VALUES (?, ?, ?, ?)",
+                con.execute("INSERT INTO roles VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
+                            "role = excluded.role, by_id = excluded.by_id, at = excluded.at",
                             (user_id, role.value, by.id, time.time()))
             _log(con, by, "role", "user:" + user_id, None if old is None else {"role": old[0]},
                  None if role is None else {"role": role.value})
-            con.execute("COMMIT")
-        finally:
-            con.close()
 
     def roles(self) -> dict[str, Role]:
         """The roles table: user id to the role an admin gave them."""
-        with closing(self._connect()) as con:
+        with self.db.read() as con:
             rows = con.execute("SELECT user_id, role FROM roles ORDER BY user_id").fetchall()
         return {uid: role for uid, name in rows if (role := Role.named(name)) is not None}
 
     def role_of(self, user_id: str) -> Role | None:
         """The role the table gives ``user_id``, or None (then the provider's claim decides)."""
-        return role_in_table(self.path, user_id)
+        with self.db.read() as con:
+            row = con.execute("SELECT role FROM roles WHERE user_id = ?", (user_id,)).fetchone()
+        return None if row is None else Role.named(row[0])
 
     def sign_out(self, session: str, user_id: str, keep_days: float = 31) -> None:
         """End one sign-in (``access.session_id``) in every tab and process that holds it.
         Anyone may end their own; entries older than a sign-in cookie lives are dropped."""
         now = time.time()
-        with closing(self._connect()) as con, con:
-            con.execute("INSERT OR REPLACE INTO signouts VALUES (?, ?, ?)", (session, user_id, now))
+        with self.db.transaction() as con:
+            con.execute("INSERT INTO signouts VALUES (?, ?, ?) ON CONFLICT (session) DO UPDATE SET "
+                        "user_id = excluded.user_id, at = excluded.at", (session, user_id, now))
             con.execute("DELETE FROM signouts WHERE at < ?", (now - keep_days * 86400,))
 
     def load(self) -> tuple[list[Record], list[Source], dict[str, dict]]:
         """Records, their sources, and each record's provenance (with its ``version``)."""
-        con = self._connect()
-        try:
+        with self.db.read() as con:
             sources = [Source.model_validate_json(row[0]) for row in con.execute("SELECT data FROM sources")]
             digests = dict(con.execute("SELECT id, article_sha256 FROM sources").fetchall())
             records, provenance = [], {}
@@ -383,8 +331,6 @@ class UserStore:
                     key = ("added_by",) if action == "added" else ("changed_by", "changed")
                     provenance[rid].update(zip(key, (name, at)))
             return records, sources, provenance
-        finally:
-            con.close()
 
     def audit(self, record_id: str | None = None, actor_id: str | None = None) -> list[AuditEntry]:
         """The log of changes, oldest first; only one record's, or one person's, if given."""
@@ -397,36 +343,32 @@ class UserStore:
             args.append(actor_id)
         query = "SELECT seq, at, actor_id, actor_name, action, record_id, before, after FROM audit"
         query += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY seq"
-        with closing(self._connect()) as con:
+        with self.db.read() as con:
             rows = con.execute(query, args).fetchall()
         return [AuditEntry(seq, at, aid, name, action, rid, None if b is None else json.loads(b),
                            None if a is None else json.loads(a)) for seq, at, aid, name, action, rid, b, a in rows]
 
     def used_ids(self) -> set[str]:
-        con = self._connect()
-        try:
+        with self.db.read() as con:
             return {r[0] for r in con.execute("SELECT id FROM records UNION SELECT id FROM sources")}
-        finally:
-            con.close()
 
 
-def role_in_table(path: Path, user_id: str) -> Role | None:
+def role_in_table(target: Path | str, user_id: str) -> Role | None:
     """The roles table's entry for ``user_id``."""
-    return session_facts(path, user_id, "")[0]
+    return session_facts(target, user_id, "")[0]
 
 
-def session_facts(path: Path, user_id: str, session: str) -> tuple[Role | None, bool]:
+def session_facts(target: Path | str, user_id: str, session: str) -> tuple[Role | None, bool]:
     """(the role the table gives ``user_id`` or None, whether ``session`` was signed out).
 
     Read without the store's opening checks: every page run asks for the signed-in
-    user, so an admin's change and a sign-out in another tab count at the next run."""
-    if not Path(path).exists():
-        return None, False
+    user, so an admin's change and a sign-out in another tab count at the next run.
+    A store that cannot be read gives neither; its writes fail anyway."""
     try:
-        with closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)) as con:
+        with open_database(target, checked=False).read() as con:
             row = con.execute("SELECT role FROM roles WHERE user_id = ?", (user_id,)).fetchone()
             gone = con.execute("SELECT 1 FROM signouts WHERE session = ?", (session,)).fetchone() is not None
-    except sqlite3.OperationalError:  # a store from before roles: no tables yet
+    except StoreUnavailable:  # no store yet, or one from before roles
         return None, False
     return (None if row is None else Role.named(row[0])), gone
 
@@ -451,7 +393,7 @@ def merge_into(ds: Dataset, store: UserStore) -> None:
         try:
             kept.append(Place.model_validate(row))
         except ValidationError as exc:  # only our own code writes pins: say it, keep the rest
-            ds.issues.append(Issue(store.path.name, None, "pins", f"pin of {name!r} is not valid: {exc}"))
+            ds.issues.append(Issue(store.db.label, None, "pins", f"pin of {name!r} is not valid: {exc}"))
     ds.overrides = kept + [p for p in ds.overrides if p.name not in pins]
     ds.pinned = {name: {"by": mark.by_name, "at": mark.at} for name, (_, mark) in pins.items()}
     ds.reviewed = {rid: {"by": m.by_name, "at": m.at, "note": m.note} for rid, m in store.verified().items()}

@@ -1,8 +1,10 @@
 """Bring-your-own event sets: ACLED, UCDP GED, or any CSV/GeoJSON through a column mapping.
 
-``import_events`` reads a file (``reader``), stores it once as Parquet in the user data
-folder (``store``), and ``ImportStore.open`` gives the in-memory ``EventSet`` that the
-map filters and draws (``frontier_atlas.events.grid``, ``frontier_atlas.map.events``).
+``import_events`` reads a file (``reader``) and stores it once: as Parquet in the user
+data folder (``store``), whose ``open`` gives the in-memory ``EventSet``, or in the shared
+PostgreSQL/PostGIS database (``postgis_store``), whose sets are asked in SQL
+(``postgis_query``). Either way the map filters and draws a view of each set
+(``view``, ``grid``, ``frontier_atlas.map.events``).
 """
 
 from __future__ import annotations
@@ -14,14 +16,24 @@ from typing import BinaryIO
 
 import pandas as pd
 
+from frontier_atlas.data.engine import is_database_url
 from frontier_atlas.domain.access import Action, Actor, check
 from frontier_atlas.events.eventset import EventSet
 from frontier_atlas.events.formats import FIELDS, ColumnMapping, guess_mapping
+from frontier_atlas.events.postgis_store import PostgisImportStore
 from frontier_atlas.events.reader import ImportResult, UnreadableFile, event_chunks, read_events, read_header
 from frontier_atlas.events.store import ImportStore, SetChanged, SetGone, SetInfo
 
-__all__ = ["FIELDS", "ColumnMapping", "EventSet", "ImportResult", "ImportStore", "SetChanged", "SetGone", "SetInfo",
-           "UnreadableFile", "guess_mapping", "import_events", "read_events", "read_header"]
+__all__ = ["FIELDS", "ColumnMapping", "EventSet", "ImportResult", "ImportStore", "PostgisImportStore", "SetChanged",
+           "SetGone", "SetInfo", "UnreadableFile", "guess_mapping", "import_events", "open_import_store", "read_events",
+           "read_header"]
+
+
+def open_import_store(location: Path | str) -> ImportStore | PostgisImportStore:
+    """The sets at ``location``: a PostgreSQL URL, else a folder of Parquet sets."""
+    if is_database_url(location):
+        return PostgisImportStore(str(location))
+    return ImportStore(Path(location))
 
 
 def _sha256(data: bytes | BinaryIO | Path) -> str:
@@ -39,7 +51,7 @@ def _sha256(data: bytes | BinaryIO | Path) -> str:
 
 
 def import_events(
-    data: bytes | BinaryIO | Path, file_name: str, mapping: ColumnMapping, store: ImportStore,
+    data: bytes | BinaryIO | Path, file_name: str, mapping: ColumnMapping, store: ImportStore | PostgisImportStore,
     set_name: str | None = None, progress: Callable[[float, str], None] | None = None, *, by: Actor,
 ) -> tuple[SetInfo, ImportResult]:
     """Read, check and store a file as ``by``'s; rows that cannot be read are in the result's issues.

@@ -12,10 +12,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from frontier_atlas.domain.calendar import day_date, day_years
+from frontier_atlas.domain.calendar import day_date
 from frontier_atlas.domain.viewport import MAX_ZOOM, MIN_ZOOM, TILE
-from frontier_atlas.events.eventset import EventSet
-from frontier_atlas.events.grid import CELL_PX, in_cell, zoom_to_fit
+from frontier_atlas.events.grid import CELL_PX, zoom_to_fit
+from frontier_atlas.events.view import TALLIED, as_view
+
+SET_STRIDE = 1 << 40  # positions of a later set come after any of an earlier one's
 
 
 @dataclass
@@ -33,51 +35,55 @@ class Breakdown:
     zoom: int | None
 
 
-def _counts(values: list[str], weights: np.ndarray, label: str, top: int | None = None) -> pd.DataFrame:
-    frame = pd.DataFrame({label: values, "fatalities": weights})
-    frame[label] = frame[label].replace("", "(not given)")
-    out = frame.groupby(label, sort=False).agg(events=(label, "size"), fatalities=("fatalities", "sum"))
-    out = out.sort_values(["events", "fatalities"], ascending=False).reset_index()
+def _counts(parts: list[pd.DataFrame], label: str, top: int | None = None) -> pd.DataFrame:
+    """Tallies of several sets added up: most events first, then most fatalities, then
+    the value met first (the order of the sets, then of their events)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=[label, "events", "fatalities"])
+    frame = pd.concat(parts, ignore_index=True)
+    out = frame.groupby("value", sort=False).agg(events=("events", "sum"), fatalities=("fatalities", "sum"),
+                                                  first=("first", "min")).reset_index()
+    out = out.sort_values(["events", "fatalities", "first"], ascending=[False, False, True], kind="stable")
+    out = out.rename(columns={"value": label})[[label, "events", "fatalities"]].reset_index(drop=True)
+    out["events"] = out["events"].astype(int)
     out["fatalities"] = out["fatalities"].astype(int)
     return out.head(top) if top else out
 
 
-def cell_breakdown(sets: list[tuple[EventSet, np.ndarray]], zoom: int, ix: int, iy: int) -> Breakdown:
+def cell_breakdown(sets: list, zoom: int, ix: int, iy: int) -> Breakdown:
     """The filtered events of grid cell (zoom, ix, iy), counted several ways; none for a
-    cell that cannot exist (the cell comes from a click token a visitor can forge)."""
+    cell that cannot exist (the cell comes from a click token a visitor can forge).
+
+    ``sets``: each shown set's view (``view.as_view``: a set and its mask, or a
+    database view); the set order breaks ties, as the map's grid did."""
     side = TILE * 2 ** zoom // CELL_PX + 1 if MIN_ZOOM <= zoom <= MAX_ZOOM else 0  # cells across the world
     exists = 0 <= ix < side and 0 <= iy < side
-    parts = [(es, np.nonzero(mask & in_cell(es, zoom, ix, iy))[0]) for es, mask in sets] if exists else []
-    parts = [(es, idx) for es, idx in parts if len(idx)]
+    parts = [as_view(s).cell_summary(zoom, ix, iy) for s in sets] if exists else []
+    parts = [p for p in parts if p.count]
     if not parts:
         empty = pd.DataFrame()
         return Breakdown(0, 0, None, None, empty, empty, empty, empty, empty, None, None)
-
-    def column(name: str) -> list[str]:
-        out: list[str] = []
-        for es, idx in parts:
-            cat = es.cats[name]
-            values = np.append(cat.values.astype(str), "")
-            out.extend(values[cat.codes[idx]])
-        return out
-
-    fat = np.concatenate([np.nan_to_num(es.fatalities[idx]) for es, idx in parts])
-    start = np.concatenate([es.start[idx] for es, idx in parts])
-    end = np.concatenate([es.end[idx] for es, idx in parts])
-    lat = np.concatenate([es.lat[idx] for es, idx in parts])
-    lon = np.concatenate([es.lon[idx] for es, idx in parts])
-    years = day_years(start).astype(str).tolist()
-    by_year = _counts(years, fat, "year").sort_values("year").reset_index(drop=True)
-    actors = column("actor1") + column("actor2")
-    centre, zoom_in = zoom_to_fit(lat, lon)
+    offset = 0
+    tallies: dict[str, list[pd.DataFrame]] = {name: [] for name in TALLIED}
+    for p in parts:  # a later set's events come after an earlier one's
+        for name in TALLIED:
+            t = p.tallies[name].copy()
+            t["first"] = t["first"] + offset
+            tallies[name].append(t)
+        offset += SET_STRIDE
+    south = min(p.box[0] for p in parts)
+    west = min(p.box[1] for p in parts)
+    north = max(p.box[2] for p in parts)
+    east = max(p.box[3] for p in parts)
+    centre, zoom_in = zoom_to_fit(np.array([south, north]), np.array([west, east]))
     return Breakdown(
-        count=len(fat), fatalities=int(fat.sum()),
-        first=day_date(start.min()), last=day_date(end.max()),
-        by_type=_counts(column("event_type"), fat, "event type"),
-        by_country=_counts(column("country"), fat, "country"),
-        by_year=by_year,
-        top_locations=_counts(column("location"), fat, "location", top=10),
-        top_actors=_counts([a for a in actors if a], np.concatenate([fat, fat])[[bool(a) for a in actors]],
-                           "actor", top=10),
+        count=sum(p.count for p in parts), fatalities=int(round(sum(p.fatalities for p in parts))),
+        first=day_date(min(p.first for p in parts)), last=day_date(max(p.last for p in parts)),
+        by_type=_counts(tallies["event_type"], "event type"),
+        by_country=_counts(tallies["country"], "country"),
+        by_year=_counts(tallies["year"], "year").sort_values("year").reset_index(drop=True),
+        top_locations=_counts(tallies["location"], "location", top=10),
+        top_actors=_counts(tallies["actor"], "actor", top=10),
         centre=centre, zoom=min(max(zoom_in, zoom + 1), MAX_ZOOM),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from frontier_atlas.domain.viewport import TILE, fit_view
 from frontier_atlas.events.eventset import EventSet
@@ -24,31 +25,54 @@ def cell_size(zoom: int) -> float:
     return CELL_PX / (TILE * 2.0 ** zoom)
 
 
+def cell_keys(mx: np.ndarray, my: np.ndarray, zoom: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each position's cell (column, row) at ``zoom``: the one rule both paths count by.
+
+    ``mx`` and ``my`` are float32 (``viewport.mercator``), and so is the division: the
+    database does the same sum in ``real``, so an event on a cell's edge falls on the
+    same side in both."""
+    size = np.float32(cell_size(zoom))
+    return (np.floor(mx / size).astype(np.int64), np.floor(my / size).astype(np.int64))
+
+
 @dataclass
 class Cells:
-    """Counts per grid cell; arrays of equal length, one entry per non-empty cell."""
+    """Counts per grid cell; arrays of equal length, one entry per non-empty cell.
+
+    Positions are kept as sums, so the cells of several sets add up (``merge_cells``);
+    ``lat`` and ``lon`` are the mean position, where a cell's bubble goes."""
 
     zoom: int
     ix: np.ndarray
     iy: np.ndarray
     count: np.ndarray
-    lat: np.ndarray  # mean position of the cell's events, where its bubble goes
-    lon: np.ndarray
+    lat_sum: np.ndarray
+    lon_sum: np.ndarray
     fatalities: np.ndarray
 
     def __len__(self) -> int:
         return len(self.count)
 
+    @property
+    def lat(self) -> np.ndarray:
+        return self.lat_sum / self.count
+
+    @property
+    def lon(self) -> np.ndarray:
+        return self.lon_sum / self.count
+
+    @classmethod
+    def empty(cls, zoom: int) -> "Cells":
+        none = np.array([], dtype=np.int64)
+        return cls(zoom, none, none, none, none.astype(float), none.astype(float), none.astype(float))
+
 
 def grid(mx: np.ndarray, my: np.ndarray, lat: np.ndarray, lon: np.ndarray,
          fatalities: np.ndarray, zoom: int) -> Cells:
     """Count events per cell with one bincount over the cells the events span."""
-    size = cell_size(zoom)
-    ix = np.floor(mx / size).astype(np.int64)
-    iy = np.floor(my / size).astype(np.int64)
+    ix, iy = cell_keys(mx, my, zoom)
     if not len(ix):
-        empty = np.array([], dtype=np.int64)
-        return Cells(zoom, empty, empty, empty, empty.astype(float), empty.astype(float), empty.astype(float))
+        return Cells.empty(zoom)
     x0, y0 = ix.min(), iy.min()
     nx, ny = int(ix.max() - x0 + 1), int(iy.max() - y0 + 1)
     if nx * ny <= 4_000_000:  # dense: the usual case, cells of one viewport
@@ -62,15 +86,28 @@ def grid(mx: np.ndarray, my: np.ndarray, lat: np.ndarray, lon: np.ndarray,
     weights = {name: np.bincount(flat, weights=values, minlength=len(count))
                for name, values in (("lat", lat), ("lon", lon), ("fat", np.nan_to_num(fatalities)))}
     pick = used if inverse is None else np.arange(len(used))
-    n = count[pick]
-    return Cells(zoom, used // ny + x0, used % ny + y0, n,
-                 weights["lat"][pick] / n, weights["lon"][pick] / n, weights["fat"][pick])
+    return Cells(zoom, used // ny + x0, used % ny + y0, count[pick],
+                 weights["lat"][pick], weights["lon"][pick], weights["fat"][pick])
+
+
+def merge_cells(parts: list[Cells], zoom: int) -> Cells:
+    """The cells of several sets as one grid: a cell both have counts both's events."""
+    parts = [c for c in parts if len(c)]
+    if not parts:
+        return Cells.empty(zoom)
+    if len(parts) == 1:
+        return parts[0]
+    frame = pd.DataFrame({name: np.concatenate([getattr(c, name) for c in parts])
+                          for name in ("ix", "iy", "count", "lat_sum", "lon_sum", "fatalities")})
+    summed = frame.groupby(["ix", "iy"], sort=True).sum().reset_index()
+    return Cells(zoom, *(summed[name].to_numpy() for name in ("ix", "iy", "count", "lat_sum", "lon_sum",
+                                                              "fatalities")))
 
 
 def in_cell(es: EventSet, zoom: int, ix: int, iy: int) -> np.ndarray:
     """Events of one grid cell (as ``grid`` assigns them), as a boolean mask."""
-    size = cell_size(zoom)
-    return (np.floor(es.mx / size) == ix) & (np.floor(es.my / size) == iy)
+    kx, ky = cell_keys(es.mx, es.my, zoom)
+    return (kx == ix) & (ky == iy)
 
 
 def zoom_to_fit(lat: np.ndarray, lon: np.ndarray, width_px: int = 800, height_px: int = 600,

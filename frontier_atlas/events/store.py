@@ -114,6 +114,7 @@ def _slug(text: str) -> str:
 class ImportStore:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        self.location: Path | str = self.folder  # what ``open_import_store`` opens again (a job's process)
 
     def save(self, result: ImportResult, name: str, sha256: str, columns: dict[str, str], fmt: str, *,
              by: Actor) -> SetInfo:

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from frontier_atlas.domain.access import Actor
 from frontier_atlas.domain.records import Place
-from frontier_atlas.events import ColumnMapping, ImportStore, SetInfo, import_events
+from frontier_atlas.events import ColumnMapping, SetInfo, import_events, open_import_store
 from frontier_atlas.events.reader import read_file_header
 from frontier_atlas.geocode.countries import country_index
 from frontier_atlas.geocode.factory import build_geocoder
@@ -82,13 +82,14 @@ def spill(source: BinaryIO, name: str) -> Path:
     return Path(path)
 
 
-def import_file(path: Path, name: str, mapping: ColumnMapping, imports_dir: Path, set_name: str | None,
+def import_file(path: Path, name: str, mapping: ColumnMapping, location: Path | str, set_name: str | None,
                 by: Actor, *, progress: Progress) -> SetInfo:
     """Import a spilled upload (``spill``) as ``by``'s set, and remove it."""
     pa.set_cpu_count(1)  # the job has one core (worker._child): no pool of threads to share it
     pa.set_io_thread_count(1)
     try:
-        info, _ = import_events(Path(path), name, mapping, ImportStore(imports_dir), set_name, progress, by=by)
+        info, _ = import_events(Path(path), name, mapping, open_import_store(location), set_name, progress,
+                                by=by)
     finally:
         Path(path).unlink(missing_ok=True)
     return info

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 import folium
 import numpy as np
+import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
-from frontier_atlas.domain.viewport import Bounds, Viewport, middle_bounds
-from frontier_atlas.events.eventset import EventSet
-from frontier_atlas.events.grid import POINT_LIMIT, grid
+from frontier_atlas.domain.viewport import Bounds, Viewport, union_bounds
+from frontier_atlas.events.grid import POINT_LIMIT, merge_cells
+from frontier_atlas.events.view import EventView, as_view
 from frontier_atlas.map import render
 from frontier_atlas.map.clicks import cell_token
 from frontier_atlas.present.escaping import html_text
@@ -32,8 +33,9 @@ PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b
 render.apply()  # the payload holds data: its script is never compiled as a template
 
 
-def type_colours(sets: list[EventSet]) -> dict[str, str]:
-    """A colour per event type of the shown sets: the same while one pans and zooms."""
+def type_colours(sets: list) -> dict[str, str]:
+    """A colour per event type of the shown sets (``EventSet`` or views): the same while
+    one pans and zooms."""
     types = sorted({t or "event" for es in sets for t in es.event_types()} | {"event"})
     return {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(types)}
 
@@ -136,60 +138,55 @@ class _Lookup(dict):
         return [html_text(t) for t in self]
 
 
-def _points_payload(picked: list[tuple[EventSet, np.ndarray]]) -> dict:
+def _points_payload(picked: list[tuple[EventView, pd.DataFrame]]) -> dict:
     """Compact rows plus lookup lists: about 50 bytes an event instead of a tooltip each."""
     types, places, precisions = _Lookup(), _Lookup(), _Lookup()
-    colours = type_colours([es for es, _ in picked])
-    sets = [[es.id, html_text(es.name)] for es, _ in picked]
+    colours = type_colours([v for v, _ in picked])
+    sets = [[v.set_id, html_text(v.set_name)] for v, _ in picked]
     points = []
-    for k, (es, idx) in enumerate(picked):
-        cats = es.cats
-        for i in idx:
-            fat = es.fatalities[i]
+    for k, (_, rows) in enumerate(picked):
+        for p in rows.itertuples(index=False):
+            fat = p.fatalities
             points.append([
-                round(float(es.lat[i]), 5), round(float(es.lon[i]), 5),
-                types.index(cats["event_type"].value(i) or "event"), places.index(cats["location"].value(i) or "event"),
-                int(es.start[i]), int(es.end[i]), 0 if np.isnan(fat) else int(fat), k, int(i),
-                precisions.index(cats["geo_precision"].value(i) or "precision not given"),
+                round(float(p.lat), 5), round(float(p.lon), 5),
+                types.index(p.event_type or "event"), places.index(p.location or "event"),
+                int(p.start), int(p.end), 0 if fat is None or np.isnan(fat) else int(fat), k, int(p.row),
+                precisions.index(p.geo_precision or "precision not given"),
             ])
     return {"mode": "points", "points": points, "types": types.escaped(), "places": places.escaped(),
             "precisions": precisions.escaped(), "sets": sets, "colours": [colours[t] for t in types]}
 
 
-def event_bounds(sets: list[tuple[EventSet, np.ndarray]]) -> Bounds | None:
-    """South, west, north, east of the middle 90 % of the events the masks keep: what a
-    refit of the map should show, wherever it is now."""
+def event_bounds(sets: list) -> Bounds | None:
+    """South, west, north, east of the middle 90 % of the events the filters keep: what
+    a refit of the map should show, wherever it is now (several sets: the box around
+    each one's)."""
     if not sets:
         return None
-    return middle_bounds(np.concatenate([es.lat[mask] for es, mask in sets]),
-                         np.concatenate([es.lon[mask] for es, mask in sets]))
+    return union_bounds(*(as_view(s).bounds() for s in sets))
 
 
-def build_event_layer(sets: list[tuple[EventSet, np.ndarray]], view: Viewport) -> tuple[folium.FeatureGroup, LayerSummary]:
-    """The layer for these sets (each with its filter mask) as seen in ``view``."""
+def build_event_layer(sets: list, view: Viewport) -> tuple[folium.FeatureGroup, LayerSummary]:
+    """The layer for these sets (each a view: ``view.as_view``) as seen in ``view``."""
     fg = folium.FeatureGroup(name="Imported events")
     area = view.padded()
-    picked = []
-    matched = in_view = 0
-    for es, mask in sets:
-        matched += int(mask.sum())
-        idx = np.nonzero(mask & area.contains(es.lat, es.lon))[0]
-        in_view += len(idx)
-        picked.append((es, idx))
+    views = [as_view(s) for s in sets]
+    matched = sum(v.matched() for v in views)
+    counts = [v.count_in(area) for v in views]
+    in_view = sum(counts)
     if in_view == 0:
         return fg, LayerSummary("none", matched, 0, 0)
     if in_view <= POINT_LIMIT:
-        EventLayer(_points_payload(picked)).add_to(fg)
+        EventLayer(_points_payload([(v, v.points(area)) for v, n in zip(views, counts)])).add_to(fg)
         return fg, LayerSummary("points", matched, in_view, in_view)
-    cells = grid(*(np.concatenate([getattr(es, name)[idx] for es, idx in picked])
-                   for name in ("mx", "my", "lat", "lon", "fatalities")), view.zoom)
+    cells = merge_cells([v.cells(area, view.zoom) for v, n in zip(views, counts) if n], view.zoom)
     data = []
     rank = np.argsort(np.argsort(cells.count, kind="stable"), kind="stable")
     heat = rank / max(len(cells) - 1, 1)
     for k in range(len(cells)):
         n = int(cells.count[k])
         token = cell_token(cells.zoom, cells.ix[k], cells.iy[k])
-        fat = int(cells.fatalities[k])
+        fat = int(round(cells.fatalities[k]))
         tip = (f"<b>{n:,} events</b>" + (f"<br>{fat:,} fatalities reported" if fat else "")
                + f"<br>click for the breakdown<span hidden>{token}</span>")
         data.append([round(float(cells.lat[k]), 4), round(float(cells.lon[k]), 4), n, short_count(n), tip,

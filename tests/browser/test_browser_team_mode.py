@@ -12,15 +12,13 @@ import shutil
 import time
 
 import pytest
-from support.browsing import choose, screenshot, settle, wait_until
+from support.browsing import choose, read_the_drill, screenshot, settle, wait_until
 from support.csvfiles import append_csv
 from support.identity import OidcProvider, forged_user_cookie, read_user_cookie, sign_in, team_app
-from support.paths import ROOT, SEED
+from support.paths import SEED
 from support.stores import store_digest, store_rows
 
 from frontier_atlas.data.userstore import UserStore
-
-DRILL = (ROOT / "tests/fixtures/reports/drill-announcement.txt").read_text(encoding="utf-8")
 
 
 def _user(name: str, role: str) -> dict:
@@ -63,16 +61,6 @@ def _signed_in(browser, server, who: dict):
     return page
 
 
-def _read_the_drill(page, url: str) -> None:
-    page.goto(url + "/add_article")
-    page.get_by_label("…or paste its text").fill(DRILL)
-    page.get_by_label("Publisher").fill("Desk notes")
-    page.get_by_label("Title").fill("A drill announced")
-    page.get_by_role("button", name="Find places, dates and records").click()
-    page.get_by_text("1 draft record(s)").wait_for(timeout=60_000)
-    settle(page)
-
-
 def test_a_viewer_has_no_write_controls_and_an_editor_saves_under_their_name(team, browser, tmp_path):
     server, user = team
     store = _store(user)
@@ -84,7 +72,7 @@ def test_a_viewer_has_no_write_controls_and_an_editor_saves_under_their_name(tea
     sign_in(viewer, server.url, VICTOR["sub"])
     assert viewer.get_by_text("Signed in as Victor Viewer (viewer)").count() == 1
     before = store_digest(user)
-    _read_the_drill(viewer, server.url)  # reading an article writes nothing: a viewer may
+    read_the_drill(viewer, server.url)  # reading an article writes nothing: a viewer may
     viewer.get_by_text("Saving takes the editor role; Victor Viewer's is viewer.").wait_for()
     assert viewer.get_by_role("button", name="Confirm and save").count() == 0
     screenshot(viewer, tmp_path, "team-viewer-no-save.png")
@@ -105,7 +93,7 @@ def test_a_viewer_has_no_write_controls_and_an_editor_saves_under_their_name(tea
     editor = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     sign_in(editor, server.url, EDDIE["sub"])
     seen = len(store.audit())
-    _read_the_drill(editor, server.url)
+    read_the_drill(editor, server.url)
     editor.get_by_role("button", name="Confirm and save").click()
     editor.get_by_text(re.compile(r"Saved 1 record\(s\)")).wait_for(timeout=30_000)
     screenshot(editor, tmp_path, "team-editor-saved.png")
@@ -130,11 +118,13 @@ def test_each_role_does_what_it_may_and_the_audit_trail_names_who(team, browser,
 
     # an editor adds a record: it is theirs, by name
     eddie = _signed_in(browser, server, EDDIE)
-    _read_the_drill(eddie, server.url)
+    read_the_drill(eddie, server.url)
     eddie.get_by_role("button", name="Confirm and save").click()
     eddie.get_by_text(re.compile(r"Saved 1 record\(s\)")).wait_for(timeout=30_000)
-    eddie.get_by_text(re.compile(r"^Your records \(\d+\)")).wait_for()
-    (rid,) = [r.id for r in store.load()[0] if store.load()[2][r.id]["entered_by"] == EDDIE["email"]][-1:]
+    records, _, provenance = store.load()
+    his = [r.id for r in records if provenance[r.id]["entered_by"] == EDDIE["email"]]
+    eddie.get_by_text(f"Your records ({len(his)})", exact=True).wait_for()  # the list before the save may linger
+    rid = his[-1]
 
     # another editor may not change or delete it: it is not among the records they may change
     esme = _signed_in(browser, server, ESME)
@@ -231,7 +221,7 @@ def _save_frame(browser, server) -> bytes:
     eddie = _signed_in(browser, server, EDDIE)
     sent: list = []
     eddie.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
-    _read_the_drill(eddie, server.url)
+    read_the_drill(eddie, server.url)
     mark = len(sent)
     eddie.get_by_role("button", name="Confirm and save").click()
     eddie.get_by_text(re.compile(r"Saved 1 record\(s\)")).wait_for(timeout=30_000)
@@ -251,7 +241,7 @@ def test_crafted_writes_replayed_on_a_viewers_connection_or_put_in_the_address_g
     # the replay works: on another editor's connection it saves, as that editor
     esme = _signed_in(browser, server, ESME)
     tap = StreamTap(esme)
-    _read_the_drill(esme, server.url)
+    read_the_drill(esme, server.url)
     before = saved_by(ESME)
     tap.replay(frame)
     wait_until(lambda: saved_by(ESME) == before + 1, what="the replayed save landed for an editor")
@@ -260,7 +250,7 @@ def test_crafted_writes_replayed_on_a_viewers_connection_or_put_in_the_address_g
     # on a viewer's connection the same frame writes nothing
     victor = _signed_in(browser, server, VICTOR)
     tap = StreamTap(victor)
-    _read_the_drill(victor, server.url)
+    read_the_drill(victor, server.url)
     before, rows, audit = store_digest(user), store_rows(user), len(store.audit())
     attempts = refused = 0
     for _ in range(3):
@@ -334,7 +324,7 @@ def test_a_tampered_or_expired_sign_in_is_refused_and_signing_out_ends_writing_a
 
     # signing out in one tab ends writing in the other at once, though its connection stays open
     other = eddie.context.new_page()
-    _read_the_drill(other, server.url)
+    read_the_drill(other, server.url)
     eddie.goto(server.url)
     eddie.get_by_role("button", name="Sign out").click()
     eddie.wait_for_url(re.compile(r"end_session"), timeout=30_000)

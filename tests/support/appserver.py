@@ -109,6 +109,7 @@ class AppServer(StreamlitServer):
                  more_args: tuple[str, ...] = (), port: int | None = None):
         """``more_args``: more of Streamlit's options (a secrets file); ``port``: one chosen
         beforehand (a sign-in's redirect address names it)."""
+        self.user_dir = user_dir
         env = dict(os.environ, FRONTIER_ATLAS_DATA=str(data_dir), FRONTIER_ATLAS_USER_DIR=str(user_dir),
                    **(more_env or {}))
         super().__init__("serve.py", env, user_dir / "streamlit.log",

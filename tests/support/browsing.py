@@ -183,3 +183,17 @@ def choose(page, label, option: str, exact: bool = False) -> None:
             page.keyboard.press("Escape")
     entry.click()
     settle(page)
+
+
+DRILL_REPORT = Path(__file__).resolve().parents[1] / "fixtures/reports/drill-announcement.txt"
+
+
+def read_the_drill(page, url: str) -> None:
+    """Paste the drill report on the Add from article page and find its draft (one record)."""
+    page.goto(url + "/add_article")
+    page.get_by_label("…or paste its text").fill(DRILL_REPORT.read_text(encoding="utf-8"))
+    page.get_by_label("Publisher").fill("Desk notes")
+    page.get_by_label("Title").fill("A drill announced")
+    page.get_by_role("button", name="Find places, dates and records").click()
+    page.get_by_text("1 draft record(s)").wait_for(timeout=60_000)
+    settle(page)

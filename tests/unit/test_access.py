@@ -3,10 +3,10 @@ nothing, and every change is in the audit log with who made it."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 import pytest
+from support.stores import target_digest
 
 from frontier_atlas.data.userstore import Conflict, UserStore, draft_record, editable
 from frontier_atlas.domain.access import (
@@ -80,21 +80,12 @@ def _talks(rid: str = "user-border-talks"):
     return draft_record("event", {"name": "Border talks", "event_type": "meeting"}, rid, "user-source-desk")
 
 
-def _digest(path) -> str:
-    """The store's bytes, its write-ahead log included (in WAL mode a change goes there first)."""
-    h = hashlib.sha256(path.read_bytes())
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists():
-        h.update(wal.read_bytes())
-    return h.hexdigest()
-
-
-def test_refused_writes_leave_the_store_byte_identical(tmp_path):
-    path = tmp_path / "records.sqlite3"
+def test_refused_writes_leave_the_store_byte_identical(store_target):
+    path = store_target
     store = UserStore(path)
     store.save([_talks()], _source(), "the article", by=EDITOR)
     opened, version = editable(_talks()), store.version("user-border-talks")
-    before = _digest(path)
+    before = target_digest(path)
     attempts = [
         lambda: store.save([_talks("user-more-talks")], _source(), "another", by=VIEWER),
         lambda: store.edit("user-border-talks", version, opened, {"name": "Talks off"}, by=VIEWER),
@@ -110,12 +101,12 @@ def test_refused_writes_leave_the_store_byte_identical(tmp_path):
             attempt()
         refused += 1
     assert refused == len(attempts)
-    assert _digest(path) == before
+    assert target_digest(path) == before
     assert [e.action for e in store.audit()] == ["added"]
 
 
-def test_an_editor_changes_their_own_a_reviewer_anyones_and_the_log_says_who(tmp_path):
-    store = UserStore(tmp_path / "records.sqlite3")
+def test_an_editor_changes_their_own_a_reviewer_anyones_and_the_log_says_who(store_target, tmp_path):
+    store = UserStore(store_target)
     store.save([_talks()], _source(), "the article", by=EDITOR)
     opened = editable(_talks())
     v2 = store.edit("user-border-talks", 1, opened, {"description": "talks resumed at Astara"}, by=EDITOR)
@@ -136,8 +127,8 @@ def test_an_editor_changes_their_own_a_reviewer_anyones_and_the_log_says_who(tmp
     assert store.load()[2] == {}
 
 
-def test_records_belong_to_who_saved_them(tmp_path):
-    store = UserStore(tmp_path / "records.sqlite3")
+def test_records_belong_to_who_saved_them(store_target, tmp_path):
+    store = UserStore(store_target)
     store.save([_talks()], _source(), "the article", by=EDITOR)
     assert store.load()[2]["user-border-talks"]["entered_by"] == EDITOR.id
 
@@ -167,18 +158,18 @@ def test_team_mode_sign_in_configuration_is_checked_and_any_unknown_mode_is_team
     assert modes["teams"].mode_problem and modes["team"].mode_problem is None
 
 
-def test_only_a_reviewer_pins_a_place_and_a_refused_pin_leaves_the_store_as_it_was(tmp_path):
+def test_only_a_reviewer_pins_a_place_and_a_refused_pin_leaves_the_store_as_it_was(store_target, tmp_path):
     from frontier_atlas.domain.position import Position
     from frontier_atlas.places.review import pin_place, pinned_row
 
-    store = UserStore(tmp_path / "user-records.sqlite3")
+    store = UserStore(store_target)
     julfa = Position(1.0, 2.0, "town", "test", "Julfa", "AZ", "a position made up for this test")
     pin_place(store, "Julfa", julfa, by=REVIEWER)
-    before = _digest(store.path)
+    before = target_digest(store_target)
     for actor in (VIEWER, EDITOR, refused_actor("no provider")):
         with pytest.raises(NotAllowed, match="pin a place"):
             pin_place(store, "Julfa", julfa, by=actor)
-    assert _digest(store.path) == before and pinned_row(store, "Julfa")["country"] == "AZ"
+    assert target_digest(store_target) == before and pinned_row(store, "Julfa")["country"] == "AZ"
     assert [(e.action, e.actor_id) for e in store.audit()] == [("pinned", REVIEWER.id)]
 
 
@@ -202,14 +193,14 @@ def test_an_editor_imports_and_changes_their_own_set_a_viewer_imports_nothing(tm
     assert store.sets() == []
 
 
-def test_only_a_reviewer_marks_a_record_verified_and_the_mark_says_who(tmp_path):
-    store = UserStore(tmp_path / "records.sqlite3")
+def test_only_a_reviewer_marks_a_record_verified_and_the_mark_says_who(store_target, tmp_path):
+    store = UserStore(store_target)
     store.save([_talks()], _source(), "A text of our own about border talks.", by=EDITOR)
-    before = _digest(store.path)
+    before = target_digest(store_target)
     for actor in (VIEWER, EDITOR, refused_actor("no provider")):
         with pytest.raises(NotAllowed, match="mark a record verified"):
             store.mark_verified("user-border-talks", "checked", by=actor)
-    assert _digest(store.path) == before and store.verified() == {}
+    assert target_digest(store_target) == before and store.verified() == {}
     store.mark_verified("user-border-talks", "matches the ministry's statement", by=REVIEWER)
     mark = store.verified()["user-border-talks"]
     assert (mark.by_id, mark.by_name, mark.note) == (REVIEWER.id, REVIEWER.name, "matches the ministry's statement")
@@ -217,19 +208,19 @@ def test_only_a_reviewer_marks_a_record_verified_and_the_mark_says_who(tmp_path)
         ("added", EDITOR.id), ("verified", REVIEWER.id)]
 
 
-def test_only_an_admin_gives_roles_and_the_table_wins_over_the_claim(tmp_path):
+def test_only_an_admin_gives_roles_and_the_table_wins_over_the_claim(store_target, tmp_path):
     from frontier_atlas.data.userstore import role_in_table
     from frontier_atlas.domain.access import actor_from_claims
 
-    store = UserStore(tmp_path / "records.sqlite3")
-    assert role_in_table(store.path, VIEWER.id) is None and role_in_table(tmp_path / "none.sqlite3", "x") is None
-    before = _digest(store.path)
+    store = UserStore(store_target)
+    assert role_in_table(store_target, VIEWER.id) is None and role_in_table(tmp_path / "none.sqlite3", "x") is None
+    before = target_digest(store_target)
     for actor in (VIEWER, EDITOR, REVIEWER, refused_actor("no provider")):
         with pytest.raises(NotAllowed, match="change roles"):
             store.set_role(VIEWER.id, Role.ADMIN, by=actor)
-    assert _digest(store.path) == before and store.roles() == {}
+    assert target_digest(store_target) == before and store.roles() == {}
     store.set_role(VIEWER.id, Role.EDITOR, by=ADMIN)
-    assert store.roles() == {VIEWER.id: Role.EDITOR} and role_in_table(store.path, VIEWER.id) is Role.EDITOR
+    assert store.roles() == {VIEWER.id: Role.EDITOR} and role_in_table(store_target, VIEWER.id) is Role.EDITOR
     claims = {"email": VIEWER.id, "name": VIEWER.name, "roles": ["viewer"]}
     assert actor_from_claims(claims, role=store.role_of(VIEWER.id)).role is Role.EDITOR
     store.set_role(VIEWER.id, None, by=ADMIN)  # the claim decides again
@@ -241,7 +232,7 @@ def test_only_an_admin_gives_roles_and_the_table_wins_over_the_claim(tmp_path):
         ("role", f"user:{VIEWER.id}", {"role": "editor"}, None)]
 
 
-def test_a_sign_in_counts_for_the_session_hours_and_a_signed_out_one_not_at_all(tmp_path):
+def test_a_sign_in_counts_for_the_session_hours_and_a_signed_out_one_not_at_all(store_target, tmp_path):
     from frontier_atlas.data.userstore import session_facts
     from frontier_atlas.domain.access import session_id, session_problem
     from frontier_atlas.settings import Settings
@@ -255,11 +246,11 @@ def test_a_sign_in_counts_for_the_session_hours_and_a_signed_out_one_not_at_all(
     assert Settings.from_environment({}).session_hours == 12
     for bad in ("0", "-1", "inf", "nan", "a day"):
         assert Settings.from_environment({"FRONTIER_ATLAS_SESSION_HOURS": bad}).session_hours == 12
-    store = UserStore(tmp_path / "records.sqlite3")
-    assert session_facts(store.path, "vera@desk.example", session_id(claims)) == (None, False)
+    store = UserStore(store_target)
+    assert session_facts(store_target, "vera@desk.example", session_id(claims)) == (None, False)
     store.sign_out(session_id(claims), "vera@desk.example")
-    assert session_facts(store.path, "vera@desk.example", session_id(claims)) == (None, True)
-    assert session_facts(store.path, "vera@desk.example", session_id({**claims, "nonce": "n2"})) == (None, False)
+    assert session_facts(store_target, "vera@desk.example", session_id(claims)) == (None, True)
+    assert session_facts(store_target, "vera@desk.example", session_id({**claims, "nonce": "n2"})) == (None, False)
 
 
 def test_an_admin_named_in_the_settings_outranks_the_table_which_outranks_the_claim():

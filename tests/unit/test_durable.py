@@ -189,14 +189,15 @@ def test_places_page_says_a_pin_was_not_saved_when_the_user_store_cannot_be_writ
         data_copy, tmp_path, monkeypatch):
     import sqlite3
 
-    from frontier_atlas.data.userstore import UserStore
-
     at = _julfa_page(data_copy, tmp_path / "user", monkeypatch)
+    connect = sqlite3.connect
 
     def read_only(*args, **kwargs):  # what SQLite says of a file the process may not write (as root, none is)
-        raise sqlite3.OperationalError("attempt to write a readonly database")
+        if kwargs.get("isolation_level", "") is None:  # the store's writes open their connection so
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        return connect(*args, **kwargs)
 
-    monkeypatch.setattr(UserStore, "pin", read_only)
+    monkeypatch.setattr(sqlite3, "connect", read_only)
     _pin_julfa(at)
     assert not at.exception  # no traceback
     errors = [e.value.replace("\\", "") for e in at.error]  # as shown: Markdown escapes removed

@@ -33,13 +33,13 @@ def test_places_table_lists_every_name_with_provenance(data_copy):
     assert len(place_queries(ds)) == len(table)
 
 
-def test_a_pin_replaces_the_last_one_wins_over_the_curated_answer_and_names_its_author(data_copy, tmp_path):
+def test_a_pin_replaces_the_last_one_wins_over_the_curated_answer_and_names_its_author(data_copy, store_target):
     add_julfa_event(data_copy)
     ds = load_dataset(data_copy)
     geo = GeocoderChain(ds.places)
     pos = geo.locate("Julfa")
     iran = next(c for c in [pos, *pos.candidates] if c.country == "IR")
-    store = UserStore(tmp_path / "user-records.sqlite3")
+    store = UserStore(store_target)
     pin_place(store, "Julfa", pos, by=local_actor())
     pin_place(store, "Julfa", iran, by=local_actor())  # a second pin of the same name replaces the first
     pins = store.pins()
@@ -74,13 +74,13 @@ def test_places_page_pins_a_candidate(data_copy, tmp_path, monkeypatch):
     assert any("No place name has close candidates" in s.value for s in at.success)
 
 
-def test_a_pin_made_meanwhile_is_not_overwritten(data_copy, tmp_path):
+def test_a_pin_made_meanwhile_is_not_overwritten(data_copy, store_target):
     add_julfa_event(data_copy)
     ds = load_dataset(data_copy)
     pos = GeocoderChain(ds.places).locate("Julfa")
     iran = next(c for c in [pos, *pos.candidates] if c.country == "IR")
     other = next(c for c in [pos, *pos.candidates] if c.country != "IR")
-    store = UserStore(tmp_path / "user-records.sqlite3")
+    store = UserStore(store_target)
     shown = pin_version(store, "Julfa")  # both pages show Julfa unpinned
     assert shown == ""
     first = pin_place(store, "Julfa", iran, version=shown, by=local_actor())

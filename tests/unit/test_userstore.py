@@ -1,4 +1,7 @@
-"""The user's own records: saved whole, read back with provenance, edited, deleted."""
+"""The user's own records: saved whole, read back with provenance, edited, deleted.
+
+Tests that take ``store_target`` run on both engines (a SQLite file, a PostgreSQL
+database on a real server); the others are about the SQLite file itself."""
 
 from __future__ import annotations
 
@@ -12,7 +15,15 @@ from support.csvfiles import folder_digest
 from support.paths import SEED
 
 from frontier_atlas.data.curated import load_dataset
-from frontier_atlas.data.userstore import Conflict, UserStore, draft_record, editable, merge_into, new_id
+from frontier_atlas.data.userstore import (
+    Conflict,
+    DuplicateRecord,
+    UserStore,
+    draft_record,
+    editable,
+    merge_into,
+    new_id,
+)
 from frontier_atlas.domain.access import Actor, Role, local_actor
 from frontier_atlas.domain.records import Source
 
@@ -25,8 +36,8 @@ def source() -> Source:
                   type="news report")
 
 
-def test_save_load_edit_delete(tmp_path):
-    store = UserStore(tmp_path / "u.sqlite3")
+def test_save_load_edit_delete(store_target):
+    store = UserStore(store_target)
     rec = draft_record("exercise", {"name": "Aras 2025", "start": "2025-05-18", "end": "2025-05-21",
                                     "participants": "IRN; AZE", "places": "Karabakh"}, "user-aras-2025",
                        "user-source-test")
@@ -40,14 +51,18 @@ def test_save_load_edit_delete(tmp_path):
     assert store.load()[0][0].name == "Aras-2025"
     store.delete("user-aras-2025", by=ME)
     assert store.load()[0] == []
+
+
+def test_a_sqlite_store_is_in_wal_mode(tmp_path):  # readers never wait for a writer
+    UserStore(tmp_path / "u.sqlite3")
     assert sqlite3.connect(tmp_path / "u.sqlite3").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_a_failed_save_leaves_nothing(tmp_path):
-    store = UserStore(tmp_path / "u.sqlite3")
+def test_a_failed_save_leaves_nothing(store_target):
+    store = UserStore(store_target)
     rec = draft_record("event", {"name": "E", "event_type": "x"}, "user-e", "user-source-test")
     store.save([rec], source(), "a", by=ME)
-    with pytest.raises(sqlite3.IntegrityError):  # the second record reuses an id: the whole save fails
+    with pytest.raises(DuplicateRecord):  # the second record reuses an id: the whole save fails
         store.save([draft_record("event", {"name": "F", "event_type": "x"}, "user-f", "user-source-test"), rec],
                    source(), "b", by=ME)
     assert [r.id for r in store.load()[0]] == ["user-e"]
@@ -59,9 +74,9 @@ def test_drafts_are_validated():
     assert new_id("Aras 2025", {"user-aras-2025"}) == "user-aras-2025-2"
 
 
-def test_merged_into_the_dataset_and_curated_files_untouched(tmp_path, data_copy):
+def test_merged_into_the_dataset_and_curated_files_untouched(store_target, data_copy):
     before = folder_digest(data_copy)
-    store = UserStore(tmp_path / "u.sqlite3")
+    store = UserStore(store_target)
     store.save([draft_record("event", {"name": "New", "event_type": "x", "places": "Tehran"}, "user-new",
                              "user-source-test")], source(), "text", by=ME)
     ds = load_dataset(data_copy)
@@ -81,9 +96,9 @@ def test_corrupted_store_is_moved_aside(tmp_path):
 
 # ---- versions: an edit lands against the record as it is now, never over another's -----
 
-def saved_exercise(tmp_path) -> tuple[UserStore, dict]:
+def saved_exercise(target) -> tuple[UserStore, dict]:
     """A store holding one exercise, and that record's fields as an editor opens them."""
-    store = UserStore(tmp_path / "u.sqlite3")
+    store = UserStore(target)
     rec = draft_record("exercise", {"name": "Aras 2025", "start": "2025-05-18", "participants": "IRN; AZE",
                                     "description": "first report"}, "user-aras", "user-source-test")
     store.save([rec], source(), "article", by=ME)
@@ -95,8 +110,8 @@ def stored(store: UserStore) -> tuple[dict, int]:
     return editable(records[0]), provenance[records[0].id]["version"]
 
 
-def test_every_change_raises_the_version(tmp_path):
-    store, opened = saved_exercise(tmp_path)
+def test_every_change_raises_the_version(store_target):
+    store, opened = saved_exercise(store_target)
     assert store.version("user-aras") == 1 and stored(store)[1] == 1
     assert store.edit("user-aras", 1, opened, {"name": "Aras-2025"}, by=ME) == 2
     rec = store.load()[0][0]
@@ -104,8 +119,8 @@ def test_every_change_raises_the_version(tmp_path):
     assert store.version("user-aras") == 3 and store.version("user-nothing") is None
 
 
-def test_edits_of_different_fields_both_land(tmp_path):
-    store, opened = saved_exercise(tmp_path)
+def test_edits_of_different_fields_both_land(store_target):
+    store, opened = saved_exercise(store_target)
     store.edit("user-aras", 1, opened, {"name": "Aras-2025"}, by=ME)  # one session
     assert store.edit("user-aras", 1, opened, {"description": "second report"}, by=ME) == 3  # the other, same base
     now, version = stored(store)
@@ -113,8 +128,8 @@ def test_edits_of_different_fields_both_land(tmp_path):
     assert now["participants"] == ["IRN", "AZE"]
 
 
-def test_same_field_changed_twice_is_a_conflict_naming_theirs(tmp_path):
-    store, opened = saved_exercise(tmp_path)
+def test_same_field_changed_twice_is_a_conflict_naming_theirs(store_target):
+    store, opened = saved_exercise(store_target)
     store.edit("user-aras", 1, opened, {"name": "Aras-2025", "description": "theirs"}, by=ME)
     with pytest.raises(Conflict) as caught:
         store.edit("user-aras", 1, opened, {"name": "Araz 2025"}, by=ME)
@@ -127,14 +142,14 @@ def test_same_field_changed_twice_is_a_conflict_naming_theirs(tmp_path):
     assert stored(store) == ({**opened, "description": "theirs", "name": "Araz 2025"}, 3)
 
 
-def test_same_change_made_twice_is_no_conflict(tmp_path):
-    store, opened = saved_exercise(tmp_path)
+def test_same_change_made_twice_is_no_conflict(store_target):
+    store, opened = saved_exercise(store_target)
     store.edit("user-aras", 1, opened, {"name": "Aras-2025"}, by=ME)
     assert store.edit("user-aras", 1, opened, {"name": "Aras-2025"}, by=ME) == 3
 
 
-def test_a_stale_whole_record_update_is_refused(tmp_path):
-    store, _ = saved_exercise(tmp_path)
+def test_a_stale_whole_record_update_is_refused(store_target):
+    store, _ = saved_exercise(store_target)
     rec = store.load()[0][0]
     store.update(rec.model_copy(update={"name": "first"}), version=1, by=ME)
     with pytest.raises(Conflict) as caught:
@@ -142,8 +157,8 @@ def test_a_stale_whole_record_update_is_refused(tmp_path):
     assert caught.value.theirs["name"] == "first" and caught.value.version == 2
 
 
-def test_editing_a_deleted_record_says_so(tmp_path):
-    store, opened = saved_exercise(tmp_path)
+def test_editing_a_deleted_record_says_so(store_target):
+    store, opened = saved_exercise(store_target)
     store.delete("user-aras", version=1, by=ME)
     with pytest.raises(Conflict) as caught:
         store.edit("user-aras", 1, opened, {"name": "Aras-2025"}, by=ME)
@@ -152,8 +167,8 @@ def test_editing_a_deleted_record_says_so(tmp_path):
     store.delete("user-aras", version=1, by=ME)  # deleting it again is no error
 
 
-def test_deleting_a_record_changed_since_it_was_opened_is_refused(tmp_path):
-    store, opened = saved_exercise(tmp_path)
+def test_deleting_a_record_changed_since_it_was_opened_is_refused(store_target):
+    store, opened = saved_exercise(store_target)
     store.edit("user-aras", 1, opened, {"description": "new facts"}, by=ME)
     with pytest.raises(Conflict) as caught:
         store.delete("user-aras", version=1, opened=opened, by=ME)
@@ -163,8 +178,8 @@ def test_deleting_a_record_changed_since_it_was_opened_is_refused(tmp_path):
     assert store.load()[0] == []
 
 
-def test_a_merged_edit_is_validated(tmp_path):
-    store, opened = saved_exercise(tmp_path)
+def test_a_merged_edit_is_validated(store_target):
+    store, opened = saved_exercise(store_target)
     with pytest.raises(ValidationError):
         store.edit("user-aras", 1, opened, {"participants": ["ZZZ"]}, by=ME)
     assert stored(store) == (opened, 1)
@@ -189,11 +204,11 @@ def test_a_store_from_before_versions_is_upgraded_not_set_aside(tmp_path):
     assert store.edit("user-old", 1, editable(rec), {"name": "Newer"}, by=ME) == 2
 
 
-def test_edits_from_many_threads_at_once_all_land(tmp_path):
+def test_edits_from_many_threads_at_once_all_land(store_target):
     # each thread changes its own field from the same opened version, as sessions pressing Save together do
     import threading
 
-    store, opened = saved_exercise(tmp_path)
+    store, opened = saved_exercise(store_target)
     changes = [{"name": "N"}, {"description": "D"}, {"end": "2025-05-30"}, {"places": ["Karabakh"]}]
     barrier = threading.Barrier(len(changes))
     errors = []
@@ -201,7 +216,7 @@ def test_edits_from_many_threads_at_once_all_land(tmp_path):
     def save(change: dict) -> None:
         barrier.wait()
         try:
-            UserStore(tmp_path / "u.sqlite3").edit("user-aras", 1, opened, change, by=ME)
+            UserStore(store_target).edit("user-aras", 1, opened, change, by=ME)
         except Exception as exc:  # reported below
             errors.append(exc)
 
