@@ -9,6 +9,12 @@ Chromium, the app's peak memory (VmHWM), and the bytes sent for one pan.
 Writes bench/results/scale.md.
 
     .venv/bin/python bench/scale.py [--sizes 1000,10000,100000,1000000] [--naive-max 100000]
+
+``--postgis 1000000,10000000`` measures the shared-database path instead, against the
+in-memory one at the first size: import time, filter-and-count per viewport (the event
+layer built for each of a few views and filters, as a page run builds it) and the app
+process's resident memory with the set shown, on a PostgreSQL server this run starts
+(durable settings, shared_buffers 2 GB). Writes bench/results/scale-postgis.md.
 """
 
 from __future__ import annotations
@@ -233,6 +239,153 @@ def measure_naive(n: int, parquet: Path, port: int, timeout: float) -> dict:
     return {"build_s": build_s, "map_bytes": len(text.encode()), **run, "peak_mib": peak}
 
 
+POSTGIS_VIEWS = {  # what a user looks at: the world, a region, a city
+    "world (z2)": Viewport(-60, -180, 75, 180, 2),
+    "Middle East (z5)": Viewport(25, 30, 45, 60, 5),
+    "a city (z10)": Viewport(35.6, 51.25, 35.8, 51.5, 10),
+}
+
+
+def _postgis_filters(countries: list[str]) -> dict[str, dict]:
+    return {"no filter": {}, "2020-2021": {"date_from": date(2020, 1, 1), "date_to": date(2021, 12, 31)},
+            "2020-2021, one country": {"date_from": date(2020, 1, 1), "date_to": date(2021, 12, 31),
+                                       "countries": frozenset(countries[:1])},
+            "text 'battle'": {"query": "battle"}}
+
+
+def write_acled_parts(path: Path, rows: int, part: int = 1_000_000) -> Path:
+    """A CSV of ``rows`` synthetic events, written a million at a time (each part its own seed)."""
+    from frontier_atlas.events.synthetic import acled_frame
+
+    with path.open("w", encoding="utf-8", newline="") as f:
+        for k, start in enumerate(range(0, rows, part)):
+            acled_frame(min(part, rows - start), seed=7 + k).to_csv(f, index=False, header=k == 0)
+    return path
+
+
+def layer_times(view_of, countries: list[str], repeat: int) -> dict[str, float]:
+    """Median seconds to filter and build the event layer, per view and filter (a page run's work)."""
+    out = {}
+    for fname, chosen in _postgis_filters(countries).items():
+        for vname, view in POSTGIS_VIEWS.items():
+            out[f"{vname}, {fname}"] = median_time(lambda: build_event_layer([view_of(chosen)], view), repeat)
+    return out
+
+
+def served_memory(env: dict[str, str], port: int) -> tuple[float, dict]:
+    """The app process's peak RSS after a page showed the set (and a second visit)."""
+    proc = serve("app.py", env, port)
+    try:
+        first = probe(f"http://127.0.0.1:{port}", "ours", None, 180, pan=False)
+        second = probe(f"http://127.0.0.1:{port}", "ours", None, 120, pan=True)
+        return peak_rss_mib(proc.pid), {"draw_cold_s": first["draw_s"], "draw_s": second["draw_s"],
+                                        "pan_bytes": second["pan_bytes"]}
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def postgis_main(sizes: list[int], out: Path) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from support.postgres import Cluster
+
+    from frontier_atlas.events import PostgisImportStore
+    from frontier_atlas.events.view import MaskedSet
+
+    work = Path(tempfile.mkdtemp(prefix="fa-scale-pg-"))
+    cluster = Cluster(durable=True, settings={"shared_buffers": "2GB", "work_mem": "64MB"})
+    results: dict[str, dict] = {}
+    try:
+        for n in sizes:
+            csv = write_acled_parts(work / f"acled-{n}.csv", n)
+            mapping = guess_mapping(read_header(csv.read_bytes()[:200_000], csv.name))
+            if n == sizes[0]:  # the in-memory path, for the ratios
+                user = work / "user-memory"
+                store = ImportStore(user / "imports")
+                t0 = time.perf_counter()
+                info, _ = import_events(csv, csv.name, mapping, store, f"Synthetic {n:,}", by=local_actor())
+                import_s = time.perf_counter() - t0
+                es = store.open(info.id)
+                countries = sorted(es.countries(), key=lambda c: -int(es.mask(countries=frozenset({c})).sum()))
+                keys = {"date_from": None, "date_to": None, "countries": frozenset(), "event_types": frozenset(),
+                        "query": ""}
+                times = layer_times(lambda c: MaskedSet(es, es.mask(**{**keys, **c})), countries, 7)
+                peak, seen = served_memory({"FRONTIER_ATLAS_USER_DIR": str(user)}, 8702)
+                results[f"in memory, {n:,}"] = {"import_s": import_s, "times": times, "peak_mib": peak, **seen}
+                print("memory", n, json.dumps(results[f"in memory, {n:,}"], default=str), flush=True)
+                del es
+            url = cluster.new_database()
+            store = PostgisImportStore(url)
+            t0 = time.perf_counter()
+            info, _ = import_events(csv, csv.name, mapping, store, f"Synthetic {n:,}", by=local_actor())
+            import_s = time.perf_counter() - t0
+            import psycopg
+
+            with psycopg.connect(url, autocommit=True) as con:
+                t1 = time.perf_counter()
+                con.execute("VACUUM ANALYZE events")  # what autovacuum does soon after an import
+                vacuum_s = time.perf_counter() - t1
+                size = con.execute("SELECT pg_total_relation_size('events')").fetchone()[0]
+            es = store.open(info.id)
+            times = layer_times(lambda c: es.filtered(**c), countries, 5)
+            user = work / f"user-pg-{n}"
+            peak, seen = served_memory({"FRONTIER_ATLAS_USER_DIR": str(user), "FRONTIER_ATLAS_DATABASE_URL": url},
+                                       8703)
+            results[f"PostGIS, {n:,}"] = {"import_s": import_s, "vacuum_s": vacuum_s, "table_bytes": size,
+                                          "times": times, "peak_mib": peak, **seen}
+            print("postgis", n, json.dumps(results[f"PostGIS, {n:,}"], default=str), flush=True)
+            csv.unlink()
+    finally:
+        from frontier_atlas.data.postgres_database import close_all
+
+        close_all()
+        cluster.remove()
+    write_postgis_results(results, sizes, out)
+
+
+def write_postgis_results(results: dict[str, dict], sizes: list[int], out: Path) -> None:
+    paths = list(results)
+    cases = list(next(iter(results.values()))["times"])
+    lines = [
+        "# Scale: imported events in PostGIS against the in-memory path",
+        "",
+        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, Python "
+        f"{platform.python_version()}, PostgreSQL 15 and PostGIS 3 on the same machine (durable settings, "
+        "shared_buffers 2 GB, work_mem 64 MB, 2 parallel workers), headless Chromium. Synthetic ACLED-shaped "
+        "rows (`frontier_atlas/events/synthetic.py`, a million per seed). `bench/scale.py --postgis`.",
+        "",
+        "Filter and count: the event layer built for one view under one filter, as a page run builds it "
+        "(the filter, the count of all it keeps, the count in the padded view, then the grid cells or "
+        "the points in view); medians of 7 (in memory) and 5 (PostGIS). Memory: the app process's peak "
+        "RSS (VmHWM) after two visits that drew the set.",
+        "",
+        "| | " + " | ".join(paths) + " |",
+        "|---|" + "---:|" * len(paths),
+        "| import | " + " | ".join(fmt_s(results[p]["import_s"]) for p in paths) + " |",
+        "| then VACUUM ANALYZE | " + " | ".join(fmt_s(results[p].get("vacuum_s")) if "vacuum_s" in results[p]
+                                             else "–" for p in paths) + " |",
+        "| table and indexes | " + " | ".join(fmt_b(results[p].get("table_bytes")) for p in paths) + " |",
+    ]
+    for case in cases:
+        lines.append(f"| {case} | " + " | ".join(fmt_s(results[p]["times"][case]) for p in paths) + " |")
+    lines.append("| median over the views and filters | " + " | ".join(
+        fmt_s(statistics.median(results[p]["times"].values())) for p in paths) + " |")
+    lines.append("| app process peak memory | " + " | ".join(f"{results[p]['peak_mib']:.0f} MiB" for p in paths)
+                 + " |")
+    lines.append("| page load to layer drawn (first visit) | " + " | ".join(
+        f"{fmt_s(results[p]['draw_s'])} ({fmt_s(results[p]['draw_cold_s'])})" for p in paths) + " |")
+    memory, pg = paths[0], paths[1]
+    lines += ["", f"## Ratios at {sizes[0]:,} events (PostGIS ÷ in memory)", "",
+              "| | ratio |", "|---|---:|",
+              f"| import | {results[pg]['import_s'] / results[memory]['import_s']:.1f}x |"]
+    for case in cases:
+        lines.append(f"| {case} | {results[pg]['times'][case] / results[memory]['times'][case]:.1f}x |")
+    lines.append(f"| app process peak memory | {results[pg]['peak_mib'] / results[memory]['peak_mib']:.2f}x |")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
 def fmt_s(v) -> str:
     return "timed out" if v is None else (f"{v * 1000:.1f} ms" if v < 1 else f"{v:.2f} s")
 
@@ -254,9 +407,13 @@ def main() -> None:
     parser.add_argument("--want", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--timeout", type=float, default=60, help=argparse.SUPPRESS)
     parser.add_argument("--pan", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--postgis", help="sizes for the PostGIS comparison instead (e.g. 1000000,10000000)")
     args = parser.parse_args()
     if args.probe:
         return _probe_main(args)
+    if args.postgis:
+        return postgis_main([int(s) for s in args.postgis.split(",")],
+                            ROOT / "bench" / "results" / "scale-postgis.md")
     sizes = [int(s) for s in args.sizes.split(",")]
 
     work = Path(tempfile.mkdtemp(prefix="fa-scale-"))

@@ -6,74 +6,33 @@ nginx reconnects that browser to another process, which shows everything saved."
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import signal
-import subprocess
 import urllib.request
-from pathlib import Path
 
 import pytest
-import streamlit
-from support.appserver import free_port
 from support.browsing import read_the_drill, screenshot, settle, wait_until
+from support.nginx import Nginx
 from support.paths import ROOT
 
 from frontier_atlas.data.postgres_database import close_all
 from frontier_atlas.data.userstore import UserStore
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def _config(folder: Path, ports: list[int], listen: int) -> Path:
-    """The deploy/ configuration with this machine's paths and ports, in a minimal nginx.conf."""
-    site = (ROOT / "deploy/nginx/frontier-atlas.conf").read_text(encoding="utf-8")
-    bundle = Path(streamlit.__file__).parent / "static/static"
-    site = site.replace("/opt/frontier-atlas/.venv/lib/python3.11/site-packages/streamlit/static/static/",
-                        f"{bundle}/").replace("/opt/frontier-atlas/", f"{ROOT}/")
-    for default, port in zip((8501, 8502, 8503), ports):
-        site = site.replace(f"127.0.0.1:{default}", f"127.0.0.1:{port}")
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen};").replace("atlas.example.org", "127.0.0.1")
-    temp = " ".join(f"{kind}_temp_path {folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi",
-                                                                        "scgi"))
-    user = "user root;" if os.geteuid() == 0 else ""  # the workers read the repository's files as its owner
-    conf = folder / "nginx.conf"
-    conf.write_text(f"""{user}
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log;
-events {{ worker_connections 512; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log {folder}/access.log;
-    {temp}
-{site}
-}}
-""", encoding="utf-8")
-    return conf
-
 
 @pytest.fixture
 def nginx(tmp_path):
-    if not Path(NGINX).exists():
-        pytest.fail("nginx not found: apt-get install -y nginx")
-    started: list[subprocess.Popen] = []
+    started: list[Nginx] = []
 
     def start(ports: list[int]) -> str:
-        listen = free_port()
-        conf = _config(tmp_path, ports, listen)
-        subprocess.run([NGINX, "-t", "-c", str(conf), "-p", str(tmp_path)], check=True, capture_output=True)
-        started.append(subprocess.Popen([NGINX, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"]))
-        url = f"http://127.0.0.1:{listen}"
-        wait_until(lambda: urllib.request.urlopen(url + "/_stcore/health", timeout=2).status == 200,
-                   what="nginx answering")
-        return url
+        try:
+            started.append(Nginx(tmp_path / "nginx", ports))
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
+        return started[-1].url
 
     yield start
-    for proc in started:
-        proc.terminate()
-        proc.wait(timeout=10)
+    for proxy in started:
+        proxy.stop()
 
 
 def _sessions(server) -> int:

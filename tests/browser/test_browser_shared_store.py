@@ -37,9 +37,13 @@ def test_what_one_process_saves_the_other_shows_and_deletes(postgres, start_app,
     screenshot(b, tmp_path, "shared-store-other-process.png")
     b.goto(second.url + "/add_article")
     b.get_by_text("Your records (1)", exact=True).wait_for(timeout=30_000)
+    settle(b)  # a click during a late run can land on a widget that run replaces
     b.get_by_text(re.compile(re.escape(record.name))).first.click()  # open its editor
-    b.get_by_role("button", name="Delete").click()
-    b.get_by_text("Your records (0)", exact=True).wait_for(timeout=30_000)
+    delete = b.get_by_role("button", name="Delete")
+    delete.wait_for()
+    settle(b)
+    delete.click()
+    b.get_by_text("Your records (0)", exact=True).wait_for(timeout=60_000)
 
     a.bring_to_front()
     a.goto(first.url + "/add_article")  # and the first process no longer has it

@@ -258,6 +258,7 @@ def test_crafted_writes_replayed_on_a_viewers_connection_or_put_in_the_address_g
         settle(victor)
         attempts += 1
         refused += store_digest(user) == before
+        assert store_rows(user) == rows, "replayed save"
     assert victor.get_by_text(re.compile(r"Saved \d+ record")).count() == 0
     screenshot(victor, tmp_path, "team-viewer-replayed-save.png")
 

@@ -39,10 +39,12 @@ def _as_server_user(cmd: list[str]) -> list[str]:
 class Cluster:
     """One server; ``new_database()`` gives each test its own empty database."""
 
-    def __init__(self, durable: bool = False) -> None:
+    def __init__(self, durable: bool = False, settings: dict[str, str] | None = None) -> None:
         """``durable``: keep PostgreSQL's own settings, for a test that kills the server
-        and expects what was committed before to be there after."""
+        and expects what was committed before to be there after (and a benchmark).
+        ``settings``: more server settings (``shared_buffers``...)."""
         self.durable = durable
+        self.settings = settings or {}
         self.bin = bin_dir()
         self.folder = Path(tempfile.mkdtemp(prefix="fa-pg-"))
         self.data = self.folder / "data"
@@ -60,6 +62,7 @@ class Cluster:
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
         if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        options += "".join(f" -c {name}={value}" for name, value in self.settings.items())
         subprocess.run(_as_server_user([str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options,
                                         "-l", str(self.folder / "server.log"), "-w", "start"]),
                        check=True, capture_output=True)

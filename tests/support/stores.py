@@ -39,8 +39,10 @@ def target_digest(target: Path | str) -> str:
             assert busy == 0, "the store stayed busy: no full checkpoint"
     h = hashlib.sha256()
     for p in sorted(path.parent.glob(path.name + "*")):
-        if p.name.endswith("-shm"):  # shared memory index: rebuilt by readers, not content
+        if p.name.endswith(("-shm", ".lock")):  # readers' shared index, the openers' lock file: no content
             continue
+        if p.name.endswith("-wal") and not p.stat().st_size:
+            continue  # an empty log is there while a connection is open, gone when the last closes
         h.update(p.name.encode() + p.read_bytes())
     return h.hexdigest()
 
