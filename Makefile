@@ -35,10 +35,8 @@ run: $(VENV)/.deps assets basemap
 	  $(if $(ADDRESS),--server.address $(ADDRESS)) \
 	  $(foreach h,$(HOSTS),--server.allowedHosts $(h))
 
-# two workers, each taking whole files (a file's module fixtures start once: the sign-in
-# provider, the team server); `.venv/bin/python -m pytest` alone runs them one by one
 test: $(VENV)/.dev-deps assets basemap
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest
 
 validate: $(VENV)/.deps
 	$(PY) -m frontier_atlas validate

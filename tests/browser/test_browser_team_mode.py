@@ -57,6 +57,7 @@ def _store(user) -> UserStore:
 
 def _signed_in(browser, server, who: dict):
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(60_000)
     sign_in(page, server.url, who["sub"])
     return page
 
@@ -65,8 +66,9 @@ def test_a_viewer_has_no_write_controls_and_an_editor_saves_under_their_name(tea
     server, user = team
     store = _store(user)
     viewer = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    viewer.set_default_timeout(60_000)
     viewer.goto(server.url)
-    viewer.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+    viewer.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
     assert viewer.get_by_text("Single-user mode").count() == 0
 
     sign_in(viewer, server.url, VICTOR["sub"])
@@ -83,7 +85,7 @@ def test_a_viewer_has_no_write_controls_and_an_editor_saves_under_their_name(tea
     viewer.goto(server.url + "/imports")
     viewer.get_by_text("Importing takes the editor role.").wait_for()
     viewer.goto(server.url + "/?record=aras-2025")
-    viewer.locator(".st-key-details").wait_for(timeout=30_000)
+    viewer.locator(".st-key-details").wait_for(timeout=60_000)
     settle(viewer)
     assert viewer.get_by_role("button", name="Mark verified").count() == 0
     for name in ("Audit trail", "Admin"):  # not listed for a viewer
@@ -91,11 +93,12 @@ def test_a_viewer_has_no_write_controls_and_an_editor_saves_under_their_name(tea
     assert store_digest(user) == before
 
     editor = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    editor.set_default_timeout(60_000)
     sign_in(editor, server.url, EDDIE["sub"])
     seen = len(store.audit())
     read_the_drill(editor, server.url)
     editor.get_by_role("button", name="Confirm and save").click()
-    editor.get_by_text(re.compile(r"Saved 1 record\(s\)")).wait_for(timeout=30_000)
+    editor.get_by_text(re.compile(r"Saved 1 record\(s\)")).wait_for(timeout=60_000)
     screenshot(editor, tmp_path, "team-editor-saved.png")
     records, _, provenance = store.load()
     assert [provenance[r.id]["entered_by"] for r in records] == [EDDIE["email"]]
@@ -103,9 +106,9 @@ def test_a_viewer_has_no_write_controls_and_an_editor_saves_under_their_name(tea
         ("added", EDDIE["email"], "Eddie Editor")]
 
     editor.get_by_role("button", name="Sign out").click()
-    editor.wait_for_url(re.compile(r"end_session"), timeout=30_000)  # the provider ends its session too
+    editor.wait_for_url(re.compile(r"end_session"), timeout=60_000)  # the provider ends its session too
     editor.goto(server.url + "/add_article")  # signed out: this browser may write nothing any more
-    editor.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+    editor.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
     assert editor.get_by_text("Signed in as").count() == 0
     editor.context.close()
     viewer.context.close()
@@ -120,7 +123,7 @@ def test_each_role_does_what_it_may_and_the_audit_trail_names_who(team, browser,
     eddie = _signed_in(browser, server, EDDIE)
     read_the_drill(eddie, server.url)
     eddie.get_by_role("button", name="Confirm and save").click()
-    eddie.get_by_text(re.compile(r"Saved 1 record\(s\)")).wait_for(timeout=30_000)
+    eddie.get_by_text(re.compile(r"Saved 1 record\(s\)")).wait_for(timeout=60_000)
     records, _, provenance = store.load()
     his = [r.id for r in records if provenance[r.id]["entered_by"] == EDDIE["email"]]
     eddie.get_by_text(f"Your records ({len(his)})", exact=True).wait_for()  # the list before the save may linger
@@ -140,20 +143,20 @@ def test_each_role_does_what_it_may_and_the_audit_trail_names_who(team, browser,
     rita.get_by_text(re.compile(r"\(IR\)")).first.click()
     settle(rita)
     rita.get_by_role("button", name="Pin this one").first.click()
-    rita.get_by_role("heading", name="Pinned places").wait_for(timeout=30_000)
+    rita.get_by_role("heading", name="Pinned places").wait_for(timeout=60_000)
     settle(rita)
     screenshot(rita, tmp_path, "team-reviewer-pinned.png")
     assert store.pins()["Julfa"][1].by_name == RITA["name"]
     rita.goto(server.url + "/add_article")
     rita.get_by_text(re.compile(r"^Records you may change, as a reviewer \(\d+\)")).wait_for()
     rita.goto(f"{server.url}/?record={rid}")
-    rita.locator(".st-key-details").wait_for(timeout=30_000)
+    rita.locator(".st-key-details").wait_for(timeout=60_000)
     rita.locator(".st-key-details").get_by_text("added by Eddie Editor", exact=False).first.wait_for()
     rita.get_by_role("button", name="Mark verified").first.click()
     rita.get_by_label("Note (what you checked)").fill("matches the desk's notes")
     rita.get_by_label("Note (what you checked)").press("Tab")
     rita.get_by_role("button", name="Mark verified").last.click()
-    rita.get_by_text(re.compile(r"Checked by a reviewer:")).wait_for(timeout=30_000)
+    rita.get_by_text(re.compile(r"Checked by a reviewer:")).wait_for(timeout=60_000)
     settle(rita)
     screenshot(rita, tmp_path, "team-reviewer-verified.png")
     assert store.verified()[rid].by_name == RITA["name"]
@@ -173,11 +176,11 @@ def test_each_role_does_what_it_may_and_the_audit_trail_names_who(team, browser,
 
     # the reviewer reads it all in the audit trail, and filters it by user
     rita.goto(server.url + "/audit")
-    rita.get_by_text(re.compile(r"^\d+ of \d+ changes")).wait_for(timeout=30_000)
+    rita.get_by_text(re.compile(r"^\d+ of \d+ changes")).wait_for(timeout=60_000)
     settle(rita)
     screenshot(rita, tmp_path, "team-audit-trail.png")
     choose(rita, rita.get_by_role("combobox", name="User"), f"{ADAM['name']} ({ADAM['email']})")
-    rita.get_by_text("1 of ").wait_for(timeout=30_000)
+    rita.get_by_text("1 of ").wait_for(timeout=60_000)
     got = [(e.action, e.actor_id, e.record_id) for e in store.audit()[seen:]]
     assert got == [("added", EDDIE["email"], rid), ("pinned", RITA["email"], "place:Julfa"),
                    ("verified", RITA["email"], rid), ("role", ADAM["email"], f"user:{VERA['email']}")]
@@ -224,7 +227,7 @@ def _save_frame(browser, server) -> bytes:
     read_the_drill(eddie, server.url)
     mark = len(sent)
     eddie.get_by_role("button", name="Confirm and save").click()
-    eddie.get_by_text(re.compile(r"Saved 1 record\(s\)")).wait_for(timeout=30_000)
+    eddie.get_by_text(re.compile(r"Saved 1 record\(s\)")).wait_for(timeout=60_000)
     frames = [f for f in sent[mark:] if isinstance(f, bytes) and b"confirm" in f]
     eddie.context.close()
     assert frames, "no widget message carried the Confirm and save button"
@@ -268,7 +271,7 @@ def test_crafted_writes_replayed_on_a_viewers_connection_or_put_in_the_address_g
                     f"/?record={rid}&delete={rid}&verify=1", f"/admin?user={VICTOR['email']}&role=admin",
                     "/audit?clear=1"):
         victor.goto(server.url + address)
-        victor.get_by_text("Signed in as Victor Viewer (viewer)").wait_for(timeout=30_000)
+        victor.get_by_text("Signed in as Victor Viewer (viewer)").wait_for(timeout=60_000)
         if address.startswith("/admin"):
             victor.get_by_text("Roles and settings are for admins").wait_for()
         settle(victor)
@@ -288,7 +291,7 @@ def _cookie_page(browser, server, value: str | None):
                               "httpOnly": True, "sameSite": "Lax"}])
     page = context.new_page()
     page.goto(server.url + "/add_article")
-    page.get_by_role("heading", name="Add from article").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="Add from article").wait_for(timeout=60_000)
     settle(page)
     return page
 
@@ -328,10 +331,10 @@ def test_a_tampered_or_expired_sign_in_is_refused_and_signing_out_ends_writing_a
     read_the_drill(other, server.url)
     eddie.goto(server.url)
     eddie.get_by_role("button", name="Sign out").click()
-    eddie.wait_for_url(re.compile(r"end_session"), timeout=30_000)
+    eddie.wait_for_url(re.compile(r"end_session"), timeout=60_000)
     before = store_digest(user)  # the sign-out is on record; nothing after it may be
     other.get_by_role("button", name="Confirm and save").click()
-    other.get_by_text("Nothing can be saved: you signed out of this sign-in").wait_for(timeout=30_000)
+    other.get_by_text("Nothing can be saved: you signed out of this sign-in").wait_for(timeout=60_000)
     other.get_by_role("button", name="Sign in").wait_for()
     screenshot(other, tmp_path, "team-signed-out-elsewhere.png")
     assert store_digest(user) == before

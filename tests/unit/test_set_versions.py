@@ -1,4 +1,7 @@
-"""Imported sets carry a version (issue 15, row 6): a rename or delete checks the one the user saw."""
+"""Imported sets carry a version (issue 15, row 6): a rename or delete checks the one the user saw.
+
+Tests taking ``store`` run on both stores (Parquet folders, PostGIS on a real server); the
+last two are about the Parquet folders themselves."""
 
 from __future__ import annotations
 
@@ -10,11 +13,26 @@ import pytest
 from support.imports import FEW
 
 from frontier_atlas.domain.access import local_actor
-from frontier_atlas.events import ImportStore, SetChanged, SetGone, guess_mapping, import_events, read_header
+from frontier_atlas.events import (
+    ImportStore,
+    PostgisImportStore,
+    SetChanged,
+    SetGone,
+    guess_mapping,
+    import_events,
+    read_header,
+)
+
+
+@pytest.fixture(params=["parquet", "postgis"])
+def store(request, tmp_path):
+    if request.param == "parquet":
+        return ImportStore(tmp_path / "imports")
+    return PostgisImportStore(request.getfixturevalue("postgres").new_database())
 
 
 @pytest.fixture
-def store(tmp_path) -> ImportStore:
+def parquet_store(tmp_path) -> ImportStore:
     return ImportStore(tmp_path / "imports")
 
 
@@ -54,7 +72,8 @@ def test_a_change_to_a_set_deleted_meanwhile_says_so(store):
         store.delete(set_id, 1, by=local_actor())
 
 
-def test_a_set_stored_before_versions_is_version_one(store):
+def test_a_set_stored_before_versions_is_version_one(parquet_store):
+    store = parquet_store
     set_id = _stored(store)
     meta = store.path(set_id).with_name("meta.json")
     described = json.loads(meta.read_text())
@@ -87,7 +106,8 @@ def test_two_renames_from_one_version_at_once_one_lands_the_other_is_told(store)
         assert store.info(set_id).version == seen + 1
 
 
-def test_what_a_stopped_import_left_is_removed_by_the_next_one(store, tmp_path):
+def test_what_a_stopped_import_left_is_removed_by_the_next_one(parquet_store, tmp_path):
+    store = parquet_store
     import subprocess
     import sys
 
