@@ -108,7 +108,7 @@ def import_store() -> ImportStore | PostgisImportStore:
 def _open_set(location: str, set_id: str, version: float) -> EventSet:
     # read-only once opened: every session shares one copy of a set's columns (a database
     # set is only its description: its events stay in the database)
-    return open_import_store(location if "://" in location else Path(location)).open(set_id)
+    return open_import_store(location).open(set_id)
 
 
 def open_event_set(info: SetInfo) -> EventSet | None:

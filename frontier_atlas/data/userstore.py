@@ -117,6 +117,10 @@ def _log(con: Transaction, by: Actor, action: str, record_id: str,
                  None if after is None else json.dumps(after, sort_keys=True)))
 
 
+def _role_row(con: Transaction, user_id: str) -> tuple | None:
+    return con.execute("SELECT role FROM roles WHERE user_id = ?", (user_id,)).fetchone()
+
+
 def editable(record: Record) -> dict[str, Any]:
     """A record's editable fields in stored (JSON) form: what an edit is measured against."""
     return {k: v for k, v in record.model_dump(mode="json").items() if k not in _NOT_EDITED}
@@ -129,10 +133,6 @@ class UserStore:
     def __init__(self, target: Path | str | Database):
         self.db: Database = target if hasattr(target, "transaction") else open_database(target)
         self.notice: str | None = self.db.notice
-
-    def revision(self) -> tuple:
-        """Changes whenever something was written: the loaded atlas is keyed on it."""
-        return self.db.revision()
 
     def save(self, records: list[Record], source: Source, article: str, *, by: Actor) -> list[str]:
         """Store drafts confirmed by the user, with their source, in one transaction; they
@@ -280,7 +280,7 @@ class UserStore:
         if not user_id:
             raise ValueError("name the user by their e-mail (or the provider's subject)")
         with self.db.transaction() as con:
-            old = con.execute("SELECT role FROM roles WHERE user_id = ?", (user_id,)).fetchone()
+            old = _role_row(con, user_id)
             if role is None:
                 con.execute("DELETE FROM roles WHERE user_id = ?", (user_id,))
             else:
@@ -299,7 +299,7 @@ class UserStore:
     def role_of(self, user_id: str) -> Role | None:
         """The role the table gives ``user_id``, or None (then the provider's claim decides)."""
         with self.db.read() as con:
-            row = con.execute("SELECT role FROM roles WHERE user_id = ?", (user_id,)).fetchone()
+            row = _role_row(con, user_id)
         return None if row is None else Role.named(row[0])
 
     def sign_out(self, session: str, user_id: str, keep_days: float = 31) -> None:
@@ -366,7 +366,7 @@ def session_facts(target: Path | str, user_id: str, session: str) -> tuple[Role 
     A store that cannot be read gives neither; its writes fail anyway."""
     try:
         with open_database(target, checked=False).read() as con:
-            row = con.execute("SELECT role FROM roles WHERE user_id = ?", (user_id,)).fetchone()
+            row = _role_row(con, user_id)
             gone = con.execute("SELECT 1 FROM signouts WHERE session = ?", (session,)).fetchone() is not None
     except StoreUnavailable:  # no store yet, or one from before roles
         return None, False

@@ -35,14 +35,6 @@ def nginx(tmp_path):
         proxy.stop()
 
 
-def _sessions(server) -> int:
-    """Browser sessions a process holds now, from its own metrics (this machine may read them)."""
-    with urllib.request.urlopen(server.url.replace("localhost", "127.0.0.1") + "/_stcore/metrics",
-                                timeout=5) as r:
-        text = r.read().decode()
-    return int(re.search(r"(?m)^active_sessions (\d+)", text).group(1))
-
-
 def test_three_processes_behind_nginx_share_saves_and_survive_losing_one(postgres, start_app, nginx, browser,
                                                                           tmp_path):
     url = postgres.new_database()
@@ -59,14 +51,14 @@ def test_three_processes_behind_nginx_share_saves_and_survive_losing_one(postgre
     page.get_by_role("button", name="Confirm and save").click()
     page.get_by_text(re.compile(r"Saved 1 record\(s\)")).wait_for(timeout=30_000)
     (record,) = UserStore(url).load()[0]
-    holder = wait_until(lambda: [s for s in servers if _sessions(s)], what="a process holding the session")
+    holder = wait_until(lambda: [s for s in servers if s.active_sessions()], what="a process holding the session")
     assert len(holder) == 1  # one browser, one process: the affinity cookie holds
 
     holder[0].proc.send_signal(signal.SIGKILL)  # no clean shut-down: as a crash
     holder[0].proc.wait(timeout=10)
     alive = [s for s in servers if s is not holder[0]]
     # nobody touches the page: its websocket drops, reconnects through nginx, and lands on another process
-    wait_until(lambda: sum(_sessions(s) for s in alive) >= 1, timeout=60, what="the page reconnected elsewhere")
+    wait_until(lambda: sum(s.active_sessions() for s in alive) >= 1, timeout=60, what="the page reconnected elsewhere")
     page.get_by_text("Your records (1)", exact=True).wait_for(timeout=60_000)
     settle(page)
     screenshot(page, tmp_path, "replicas-after-kill.png")

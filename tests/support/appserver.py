@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -97,6 +98,11 @@ class StreamlitServer:
     def children(self) -> list[int]:
         """The server's background jobs now (``job_pids``)."""
         return job_pids(self.proc.pid)
+
+    def active_sessions(self) -> int:
+        """Browser sessions the process holds now, from its own metrics (this machine may read them)."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/metrics", timeout=5) as r:
+            return int(re.search(r"(?m)^active_sessions (\d+)", r.read().decode()).group(1))
 
     def stop(self) -> None:
         stop_process(self.proc, self.log)
