@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from support.browsing import choose, edit_grid_cell, screenshot, settle
+from support.browsing import choose, edit_grid_cell, screenshot, settle, wait_until
 from support.paths import ROOT
 
 from frontier_atlas.data.userstore import UserStore
@@ -31,7 +31,8 @@ def test_an_edit_on_the_second_page_of_drafts_is_kept_and_saved(start_app, page,
     page.get_by_role("button", name="Find places, dates and records").click()
     page.get_by_text("24 draft record(s)").wait_for(timeout=60_000)
     settle(page)
-    assert page.get_by_text("Save this record").count() == 20
+    # the drafts' forms can follow their heading by a moment on a busy machine
+    wait_until(lambda: page.get_by_text("Save this record").count() == 20, what="20 drafts' forms")
 
     _show(page, "21–24 of 24")
     assert page.get_by_text("Save this record").count() == 4

@@ -9,6 +9,7 @@ from datetime import date
 
 import psycopg
 import pytest
+from support.browsing import wait_until
 from support.postgres import Cluster
 
 from frontier_atlas.data import userstore
@@ -77,6 +78,8 @@ def test_writes_fail_plainly_while_the_server_is_down_and_work_when_it_is_back(o
         with pytest.raises(StoreUnavailable, match="cannot be reached"):
             attempt()
     own_server.start()
+    # the pool tries again by itself, with a growing pause: give it the time a user would
+    wait_until(lambda: store.load() is not None, timeout=60, what="the store to answer again")
     assert [r.id for r in store.load()[0]] == ["user-before"]  # the write refused while down left nothing
     store.save([_event("user-after")], _source(), "after", by=EDITOR)
     assert [r.id for r in UserStore(url).load()[0]] == ["user-before", "user-after"]
