@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test assets basemap validate geocode clean
+.PHONY: run test assets basemap gazetteer validate geocode clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -27,15 +27,19 @@ assets: $(VENV)/.deps
 basemap: $(VENV)/.deps
 	$(PY) -m frontier_atlas basemap
 
+# the GeoNames towns' name index on disk (build/, about 10 s; skipped when built)
+gazetteer: $(VENV)/.deps
+	$(PY) -m frontier_atlas gazetteer
+
 # serve.py: app.py with the anti-framing headers. Only this machine by default
 # (.streamlit/config.toml); to serve others, e.g. behind a proxy:
 #   make run ADDRESS=0.0.0.0 HOSTS="atlas.example.org"   (HOSTS: the names visitors type)
-run: $(VENV)/.deps assets basemap
+run: $(VENV)/.deps assets basemap gazetteer
 	$(PY) -m streamlit run serve.py --server.port $(PORT) \
 	  $(if $(ADDRESS),--server.address $(ADDRESS)) \
 	  $(foreach h,$(HOSTS),--server.allowedHosts $(h))
 
-test: $(VENV)/.dev-deps assets basemap
+test: $(VENV)/.dev-deps assets basemap gazetteer
 	$(PY) -m pytest
 
 validate: $(VENV)/.deps
@@ -45,4 +49,4 @@ geocode: $(VENV)/.deps
 	$(PY) -m frontier_atlas geocode
 
 clean:
-	rm -rf $(VENV) static/vendor static/basemap
+	rm -rf $(VENV) static/vendor static/basemap build/geonames-towns.sqlite3

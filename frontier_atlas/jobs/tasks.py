@@ -26,8 +26,8 @@ from frontier_atlas.events import ColumnMapping, SetInfo, import_events, open_im
 from frontier_atlas.events.reader import read_file_header
 from frontier_atlas.geocode.countries import country_index
 from frontier_atlas.geocode.factory import build_geocoder
-from frontier_atlas.geocode.geonames import geonames_index
 from frontier_atlas.geocode.provinces import province_index
+from frontier_atlas.geocode.town_index import town_index
 from frontier_atlas.ingest.drafts import Extraction, extract
 from frontier_atlas.jobs.worker import Progress
 from frontier_atlas.present.article import PREVIEW_CHARS, for_review
@@ -40,9 +40,10 @@ SPILL_KEEP_S = 24 * 3600
 
 
 def warm_for_extraction() -> None:
-    """Build the gazetteer indexes (4.7 s and 500 MB), once per process: the jobs' fork server
-    (``zygote``) calls it as it starts, so every extraction forked from it shares them."""
-    geonames_index()
+    """Load the gazetteer indexes once per process: the jobs' fork server (``zygote``) calls it
+    as it starts, so every extraction forked from it shares them (the towns' index is on
+    disk: this opens it)."""
+    town_index()
     country_index()
     province_index()
 

@@ -148,9 +148,9 @@ def test_a_job_keeps_to_one_core_and_leaves_the_others_to_the_server():
 
 
 def _what_the_zygote_had(*, progress) -> tuple[int, int, int]:
-    from frontier_atlas.geocode.geonames import geonames_index
+    from frontier_atlas.geocode.town_index import town_index
 
-    return os.getpid(), os.getppid(), geonames_index.cache_info().currsize
+    return os.getpid(), os.getppid(), town_index.cache_info().currsize
 
 
 def test_an_extraction_job_forks_from_the_fork_server_which_holds_the_gazetteer_already():
