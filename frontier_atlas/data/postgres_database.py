@@ -49,7 +49,7 @@ def describe(url: str) -> str:
     return f"PostgreSQL database {parts.get('dbname') or '?'} on {where}"
 
 
-class _Transaction:
+class PostgresTransaction:
     """psycopg's connection with the store's SQL: ``?`` placeholders become ``%s``."""
 
     def __init__(self, con: psycopg.Connection) -> None:
@@ -111,16 +111,16 @@ class PostgresDatabase:
             return applied
 
     @contextmanager
-    def transaction(self) -> Iterator[_Transaction]:
+    def transaction(self) -> Iterator[PostgresTransaction]:
         with self.connection() as con, con.transaction():
             con.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            yield _Transaction(con)
+            yield PostgresTransaction(con)
 
     @contextmanager
-    def read(self) -> Iterator[_Transaction]:
+    def read(self) -> Iterator[PostgresTransaction]:
         with self.connection() as con, con.transaction():
             con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")  # one snapshot
-            yield _Transaction(con)
+            yield PostgresTransaction(con)
 
     def revision(self) -> tuple:
         # every change to what the atlas shows is logged, so the log's last entry marks it

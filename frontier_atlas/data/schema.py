@@ -91,4 +91,18 @@ CREATE INDEX events_geom ON events USING gist (geom);
 CREATE INDEX events_dates ON events (set_id, date_start, date_end);
 CREATE INDEX events_country ON events (set_id, country);
 """),
+    # a set's events counted ahead by grid cell at the low zooms, where a view spans most of a
+    # large set (``events.postgis_cube``): per cell, country, event type and the months the
+    # event starts and ends in; ``cube_zoom`` is the last zoom counted (-1: none)
+    (4, """
+ALTER TABLE event_sets ADD COLUMN cube_zoom SMALLINT NOT NULL DEFAULT -1;
+CREATE TABLE event_cube (
+    set_id TEXT NOT NULL REFERENCES event_sets (id) ON DELETE CASCADE, zoom SMALLINT NOT NULL,
+    ix BIGINT NOT NULL, iy BIGINT NOT NULL, country TEXT NOT NULL, event_type TEXT NOT NULL,
+    m_start INTEGER NOT NULL, m_end INTEGER NOT NULL,
+    n BIGINT NOT NULL, lat_sum DOUBLE PRECISION NOT NULL, lon_sum DOUBLE PRECISION NOT NULL,
+    fat_sum DOUBLE PRECISION NOT NULL);
+CREATE INDEX event_cube_cells ON event_cube (set_id, zoom, iy, ix);
+CREATE INDEX events_date_end ON events (set_id, date_end);
+"""),
 ]

@@ -9,11 +9,12 @@ per cell. A map of 1,000 or 1,000,000 events sends a few hundred shapes either w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
 
 import numpy as np
 import pandas as pd
 
-from frontier_atlas.domain.viewport import TILE, fit_view
+from frontier_atlas.domain.viewport import TILE, Viewport, fit_view, mercator
 from frontier_atlas.events.eventset import EventSet
 
 POINT_LIMIT = 1000  # events in view drawn one by one up to this many
@@ -33,6 +34,41 @@ def cell_keys(mx: np.ndarray, my: np.ndarray, zoom: int) -> tuple[np.ndarray, np
     same side in both."""
     size = np.float32(cell_size(zoom))
     return (np.floor(mx / size).astype(np.int64), np.floor(my / size).astype(np.int64))
+
+
+@dataclass(frozen=True)
+class CellRange:
+    """The grid cells an area touches at a zoom, each counted whole: a bubble says how many
+    events its cell holds, not how many of them fall inside the padded view.
+
+    ``columns`` is one range, two across the antimeridian, or None for every column."""
+
+    zoom: int
+    columns: tuple[tuple[int, int], ...] | None
+    rows: tuple[int, int]
+
+    def keeps(self, ix: np.ndarray, iy: np.ndarray) -> np.ndarray:
+        ok = (iy >= self.rows[0]) & (iy <= self.rows[1])
+        if self.columns is None:
+            return ok
+        return ok & reduce(np.logical_or, [(ix >= lo) & (ix <= hi) for lo, hi in self.columns])
+
+
+def cell_range(area: Viewport, zoom: int) -> CellRange:
+    """The cells of ``area``'s corners and all between, by ``cell_keys``' own rule."""
+    def key(lat: float, lon: float) -> tuple[int, int]:
+        kx, ky = cell_keys(*mercator(np.array([lat]), np.array([lon])), zoom)
+        return int(kx[0]), int(ky[0])
+
+    top, bottom = key(area.north, 0.0)[1], key(area.south, 0.0)[1]
+    if area.east - area.west >= 360:
+        return CellRange(zoom, None, (top, bottom))
+    west, east = area.west, area.east
+    last = int(np.ceil(1 / cell_size(zoom)))
+    if west < -180 or east > 180:  # across the antimeridian: the far east and the far west
+        west, east = (west + 360, east) if west < -180 else (west, east - 360)
+        return CellRange(zoom, ((key(0.0, west)[0], last), (0, key(0.0, east)[0])), (top, bottom))
+    return CellRange(zoom, ((key(0.0, west)[0], key(0.0, east)[0]),), (top, bottom))
 
 
 @dataclass

@@ -6,13 +6,17 @@ countries and types, one event's fields), read from the set's row and its events
 ``EventSet.mask`` (dates, countries, types, text) as one ``WHERE``, and the map's
 counts as SQL over it, only for what is in view. The grid is the one ``grid.cell_keys``
 draws: ``floor(mx / size)`` in ``real`` over the stored float32 plane coordinates, so
-both paths put every event in the same cell.
+both paths put every event in the same cell. At the low zooms the cells are summed from
+the counts made at import (``postgis_cube``) plus the few events they cannot place.
 """
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
+from threading import Lock
 from typing import Any
 
 import numpy as np
@@ -22,12 +26,14 @@ from frontier_atlas.data.postgres_database import PostgresDatabase
 from frontier_atlas.domain.calendar import EPOCH, clamp_span
 from frontier_atlas.domain.viewport import Bounds, Viewport
 from frontier_atlas.events.eventset import SEARCHED
-from frontier_atlas.events.grid import Cells, cell_size
+from frontier_atlas.events.grid import CellRange, Cells, cell_range, cell_size, merge_cells
+from frontier_atlas.events.postgis_cube import CELL_X, CELL_Y, DateCut
 from frontier_atlas.events.view import POINT_COLUMNS, CellSummary
 
 DAY = f"DATE '{EPOCH.isoformat()}'"  # day numbers count from here, as in memory
-CELL_X = "floor((mx / ?::real)::float8)::bigint"
-CELL_Y = "floor((my / ?::real)::float8)::bigint"
+MATCHED_KEPT = 512  # counts per set and filter kept by the process (a set's events never change)
+_matched: OrderedDict[tuple, int] = OrderedDict()
+_matched_lock = Lock()
 
 
 def _area(area: Viewport) -> tuple[str, list[Any]]:
@@ -46,6 +52,32 @@ def _area(area: Viewport) -> tuple[str, list[Any]]:
              area.south, area.north, west, east])
 
 
+def _cube_cells(cells: CellRange) -> tuple[str, list[Any]]:
+    """``CellRange.keeps`` over the cube's ``ix`` and ``iy``."""
+    sql, args = ["iy BETWEEN ? AND ?"], list(cells.rows)
+    if cells.columns is not None:
+        sql.append("(" + " OR ".join("ix BETWEEN ? AND ?" for _ in cells.columns) + ")")
+        args += [k for span in cells.columns for k in span]
+    return " AND ".join(sql), args
+
+
+def _event_cells(cells: CellRange) -> tuple[str, list[Any]]:
+    """The events of a cell range: the index's box around it, then the cells' own rule."""
+    zoom, size = cells.zoom, cell_size(cells.zoom)
+    top, bottom = cells.rows
+    north = 90.0 if top <= 0 else _cell_box(zoom, 0, top)[3]
+    south = -90.0 if (bottom + 1) * size >= 1 else _cell_box(zoom, 0, bottom)[1]
+    spans = [(-180.0, 180.0)] if cells.columns is None else [
+        (max(-180.0, _cell_box(zoom, lo, 0)[0]), min(180.0, _cell_box(zoom, hi, 0)[2])) for lo, hi in cells.columns]
+    sql = ["(" + " OR ".join("geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)" for _ in spans) + ")",
+           f"{CELL_Y} BETWEEN ? AND ?"]
+    args: list[Any] = [v for west, east in spans for v in (west, south, east, north)] + [size, top, bottom]
+    if cells.columns is not None:
+        sql.append("(" + " OR ".join(f"{CELL_X} BETWEEN ? AND ?" for _ in cells.columns) + ")")
+        args += [v for lo, hi in cells.columns for v in (size, lo, hi)]
+    return " AND ".join(sql), args
+
+
 def _cell_box(zoom: int, ix: int, iy: int) -> tuple[float, float, float, float]:
     """West, south, east, north of a grid cell, a little larger: the index's first cut."""
     size = cell_size(zoom)
@@ -60,9 +92,10 @@ def _cell_box(zoom: int, ix: int, iy: int) -> tuple[float, float, float, float]:
 
 class DatabaseSet:
     def __init__(self, db: PostgresDatabase, set_id: str, name: str, n: int, countries: list[str],
-                 event_types: list[str], span: tuple[date, date] | None) -> None:
+                 event_types: list[str], span: tuple[date, date] | None, cube_zoom: int = -1) -> None:
         self.db, self.id, self.name, self.n = db, set_id, name, n
         self._countries, self._types, self._span = countries, event_types, span
+        self.cube_zoom = cube_zoom  # counted ahead up to this zoom (``postgis_cube``)
 
     @property
     def span(self) -> tuple[date, date] | None:
@@ -88,50 +121,118 @@ class DatabaseSet:
     def filtered(self, date_from: date | None = None, date_to: date | None = None,
                  countries: frozenset[str] = frozenset(), event_types: frozenset[str] = frozenset(),
                  query: str = "") -> "DatabaseView":
-        """The set under the filters (``EventSet.mask``'s rule), as a ``WHERE``."""
-        where, args = ["set_id = ?"], [self.id]
-        if date_from is not None:
-            where.append("date_end >= ?")
-            args.append(date_from)
-        if date_to is not None:
-            where.append("date_start <= ?")
-            args.append(date_to)
-        if countries:
+        """The set under the filters (``EventSet.mask``'s rule)."""
+        return DatabaseView(self, Filter(date_from, date_to, frozenset(countries), frozenset(event_types),
+                                         query.strip().lower()))
+
+
+@dataclass(frozen=True)
+class Filter:
+    date_from: date | None
+    date_to: date | None
+    countries: frozenset[str]
+    event_types: frozenset[str]
+    query: str  # stripped, lower case
+
+    def _kinds(self) -> tuple[list[str], list[Any]]:
+        where, args = [], []
+        if self.countries:
             where.append("country = ANY(?)")
-            args.append(sorted(countries))
-        if event_types:
+            args.append(sorted(self.countries))
+        if self.event_types:
             where.append("event_type = ANY(?)")
-            args.append(sorted(event_types))
-        if query.strip():
-            needle = query.strip().lower()
+            args.append(sorted(self.event_types))
+        return where, args
+
+    def events(self, set_id: str) -> tuple[str, list[Any]]:
+        """The filter as a ``WHERE`` over the events table."""
+        where, args = ["set_id = ?"], [set_id]
+        if self.date_from is not None:
+            where.append("date_end >= ?")
+            args.append(self.date_from)
+        if self.date_to is not None:
+            where.append("date_start <= ?")
+            args.append(self.date_to)
+        kinds, more = self._kinds()
+        where += kinds
+        args += more
+        if self.query:
             where.append("(" + " OR ".join(f"strpos(lower({name}), ?) > 0" for name in SEARCHED) + ")")
-            args.extend([needle] * len(SEARCHED))
-        return DatabaseView(self, " AND ".join(where), args)
+            args.extend([self.query] * len(SEARCHED))
+        return " AND ".join(where), args
+
+    def cube(self, set_id: str, zoom: int) -> tuple[str, list[Any]]:
+        """The filter over the cube's rows at ``zoom`` that hold only events it keeps."""
+        certain, dates = DateCut(self.date_from, self.date_to).certain()
+        kinds, more = self._kinds()
+        return " AND ".join(["set_id = ?", "zoom = ?", certain, *kinds]), [set_id, zoom, *dates, *more]
+
+    def left_over(self) -> tuple[str, list[Any]] | None:
+        """Events the cube cannot place (``DateCut.uncertain``), as more of a ``WHERE``."""
+        return DateCut(self.date_from, self.date_to).uncertain()
+
+    @property
+    def empty(self) -> bool:
+        return self == Filter(None, None, frozenset(), frozenset(), "")
+
+
+def _cells(rows: list[tuple], zoom: int) -> Cells:
+    if not rows:
+        return Cells.empty(zoom)
+    cols = list(zip(*rows))
+    return Cells(zoom, np.array(cols[0], np.int64), np.array(cols[1], np.int64), np.array(cols[2], np.int64),
+                 np.array(cols[3], np.float64), np.array(cols[4], np.float64), np.array(cols[5], np.float64))
 
 
 class DatabaseView:
-    """A set under the filters; every answer is one query, bounded by the view."""
+    """A set under the filters; every answer is one query or two, bounded by the view."""
 
-    def __init__(self, es: DatabaseSet, where: str, args: list[Any]) -> None:
-        self.es, self.where, self.args = es, where, args
+    def __init__(self, es: DatabaseSet, chosen: Filter) -> None:
+        self.es, self.chosen = es, chosen
+        self.where, self.args = chosen.events(es.id)
         self.set_id, self.set_name = es.id, es.name
-        self._matched: int | None = None
 
     def _rows(self, sql: str, args: list[Any]) -> list[tuple]:
         with self.es.db.read() as tx:
             return tx.execute(sql, args).fetchall()
 
+    def _cube_zoom(self, zoom: int) -> bool:
+        """Whether this zoom's cells come from the counts made at import."""
+        return zoom <= self.es.cube_zoom and not self.chosen.query
+
     def event_types(self) -> list[str]:
         return self.es.event_types()
 
     def matched(self) -> int:
-        if self._matched is None:  # asked by the count line and the layer in one page run
-            self._matched = int(self._rows(f"SELECT count(*) FROM events WHERE {self.where}", self.args)[0][0])
-        return self._matched
+        """Events the filters keep: counted once per set and filter in the process, since a
+        set's events never change (a pan asks again with the same filter)."""
+        if self.chosen.empty:
+            return self.es.n
+        key = (self.es.db.url, self.es.id, self.chosen)
+        with _matched_lock:
+            if key in _matched:
+                _matched.move_to_end(key)
+                return _matched[key]
+        if self._cube_zoom(0):
+            where, args = self.chosen.cube(self.es.id, 0)
+            n = int(self._rows(f"SELECT coalesce(sum(n), 0) FROM event_cube WHERE {where}", args)[0][0])
+            left = self.chosen.left_over()
+            if left is not None:
+                n += int(self._rows(f"SELECT count(*) FROM events WHERE {self.where} AND {left[0]}",
+                                    self.args + left[1])[0][0])
+        else:
+            n = int(self._rows(f"SELECT count(*) FROM events WHERE {self.where}", self.args)[0][0])
+        with _matched_lock:
+            _matched[key] = n
+            while len(_matched) > MATCHED_KEPT:
+                _matched.popitem(last=False)
+        return n
 
-    def count_in(self, area: Viewport) -> int:
+    def count_in(self, area: Viewport, limit: int | None = None) -> int:
         sql, args = _area(area)
-        return int(self._rows(f"SELECT count(*) FROM events WHERE {self.where} AND {sql}", self.args + args)[0][0])
+        inner = f"SELECT 1 FROM events WHERE {self.where} AND {sql}" + (" LIMIT ?" if limit is not None else "")
+        return int(self._rows(f"SELECT count(*) FROM ({inner}) AS found",
+                              self.args + args + ([limit] if limit is not None else []))[0][0])
 
     def points(self, area: Viewport) -> pd.DataFrame:
         sql, args = _area(area)
@@ -144,17 +245,25 @@ class DatabaseView:
         return frame
 
     def cells(self, area: Viewport, zoom: int) -> Cells:
-        sql, args = _area(area)
+        """The cells ``area`` touches (``grid.cell_range``), each with all its events."""
+        cells = cell_range(area, zoom)
         size = cell_size(zoom)
-        rows = self._rows(
-            f"SELECT {CELL_X} AS ix, {CELL_Y} AS iy, count(*), sum(latitude), sum(longitude), "
-            f"coalesce(sum(fatalities), 0) FROM events WHERE {self.where} AND {sql} GROUP BY 1, 2 ORDER BY 1, 2",
-            [size, size] + self.args + args)
-        if not rows:
-            return Cells.empty(zoom)
-        cols = list(zip(*rows))
-        return Cells(zoom, np.array(cols[0], np.int64), np.array(cols[1], np.int64), np.array(cols[2], np.int64),
-                     np.array(cols[3], np.float64), np.array(cols[4], np.float64), np.array(cols[5], np.float64))
+        grouped = (f"SELECT {CELL_X} AS ix, {CELL_Y} AS iy, count(*), sum(latitude), sum(longitude), "
+                   "coalesce(sum(fatalities), 0) FROM events WHERE {} GROUP BY 1, 2")
+        keys, key_args = _event_cells(cells)
+        if not self._cube_zoom(zoom):
+            return _cells(self._rows(grouped.format(f"{self.where} AND {keys}") + " ORDER BY 1, 2",
+                                     [size, size] + self.args + key_args), zoom)
+        where, args = self.chosen.cube(self.es.id, zoom)
+        in_cells, cell_args = _cube_cells(cells)
+        parts = [_cells(self._rows(
+            "SELECT ix, iy, sum(n)::bigint, sum(lat_sum), sum(lon_sum), sum(fat_sum) FROM event_cube "
+            f"WHERE {where} AND {in_cells} GROUP BY 1, 2 ORDER BY 1, 2", args + cell_args), zoom)]
+        left = self.chosen.left_over()
+        if left is not None:
+            parts.append(_cells(self._rows(grouped.format(f"{self.where} AND {left[0]} AND {keys}"),
+                                           [size, size] + self.args + left[1] + key_args), zoom))
+        return merge_cells(parts, zoom)
 
     def bounds(self) -> Bounds | None:
         """The middle 90 % on each axis (every position below ten), as ``middle_bounds``."""

@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 
 from frontier_atlas.data.csvsafe import frame_csv
-from frontier_atlas.data.postgres_database import PostgresDatabase
+from frontier_atlas.data.postgres_database import PostgresDatabase, PostgresTransaction
 from frontier_atlas.domain.access import Action, Actor, check
 from frontier_atlas.domain.viewport import mercator
+from frontier_atlas.events.postgis_cube import build_cube
 from frontier_atlas.events.postgis_query import DatabaseSet
 from frontier_atlas.events.reader import ImportResult
 from frontier_atlas.events.store import SetChanged, SetGone, SetInfo, _slug
@@ -74,9 +75,11 @@ def copy_block(frame: pd.DataFrame, set_id: str, first_pos: int) -> str:
 class PostgisImportStore:
     """Event sets in the database at ``url`` (the user store's), one row each plus their events."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, cube_levels: int | None = None) -> None:
+        """``cube_levels``: zooms counted ahead at import whatever they gain (``build_cube``)."""
         self.location = url
         self.db = PostgresDatabase.shared(url)
+        self.cube_levels = cube_levels
 
     def save(self, result: ImportResult, name: str, sha256: str, columns: dict[str, str], fmt: str, *,
              by: Actor) -> SetInfo:
@@ -102,8 +105,10 @@ class PostgisImportStore:
             info = SetInfo(id=set_id, name=name, file=result.file, fmt=fmt, sha256=sha256, imported_at=time.time(),
                            rows=rows, rejected=result.rejected, notes=result.notes, columns=columns, owner=by.id,
                            date_min=first.isoformat() if rows else None, date_max=last.isoformat() if rows else None)
+            cube_zoom = build_cube(PostgresTransaction(con), set_id, n, self.cube_levels)
             con.execute(
                 "UPDATE event_sets SET info = %s, issues_csv = %s, n = %s, first_day = %s, last_day = %s, "
+                f"cube_zoom = {int(cube_zoom)}, "
                 "countries = ARRAY(SELECT DISTINCT country COLLATE \"C\" FROM events WHERE set_id = %s ORDER BY 1), "
                 "event_types = ARRAY(SELECT DISTINCT event_type COLLATE \"C\" FROM events WHERE set_id = %s "
                 "ORDER BY 1) WHERE id = %s",
@@ -129,13 +134,13 @@ class PostgisImportStore:
 
     def open(self, set_id: str) -> DatabaseSet:
         with self.db.read() as tx:
-            row = tx.execute("SELECT info, n, countries, event_types, first_day, last_day FROM event_sets "
+            row = tx.execute("SELECT info, n, countries, event_types, first_day, last_day, cube_zoom FROM event_sets "
                              "WHERE id = ?", (set_id,)).fetchone()
         if row is None:
             raise KeyError(set_id)
         info = SetInfo(**json.loads(row[0]))
         return DatabaseSet(self.db, info.id, info.name, int(row[1]), list(row[2]), list(row[3]),
-                           (row[4], row[5]) if row[4] else None)
+                           (row[4], row[5]) if row[4] else None, int(row[6]))
 
     def issues_csv(self, set_id: str) -> bytes:
         with self.db.read() as tx:

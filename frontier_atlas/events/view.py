@@ -22,7 +22,7 @@ import pandas as pd
 from frontier_atlas.domain.calendar import day_years
 from frontier_atlas.domain.viewport import Bounds, Viewport, middle_bounds
 from frontier_atlas.events.eventset import EventSet
-from frontier_atlas.events.grid import Cells, cell_keys, grid
+from frontier_atlas.events.grid import Cells, cell_keys, cell_range, grid
 
 # the columns of ``points``: one row per event, what a point on the map shows
 POINT_COLUMNS = ("lat", "lon", "event_type", "location", "start", "end", "fatalities", "row", "geo_precision")
@@ -47,7 +47,7 @@ class EventView(Protocol):
 
     def event_types(self) -> list[str]: ...
     def matched(self) -> int: ...
-    def count_in(self, area: Viewport) -> int: ...
+    def count_in(self, area: Viewport, limit: int | None = None) -> int: ...
     def points(self, area: Viewport) -> pd.DataFrame: ...
     def cells(self, area: Viewport, zoom: int) -> Cells: ...
     def bounds(self) -> Bounds | None: ...
@@ -79,8 +79,10 @@ class MaskedSet:
     def _in(self, area: Viewport) -> np.ndarray:
         return np.nonzero(self.mask & area.contains(self.es.lat, self.es.lon))[0]
 
-    def count_in(self, area: Viewport) -> int:
-        return len(self._in(area))
+    def count_in(self, area: Viewport, limit: int | None = None) -> int:
+        """Events in ``area``; at most ``limit`` (the map only asks whether there are more)."""
+        n = len(self._in(area))
+        return n if limit is None else min(n, limit)
 
     def points(self, area: Viewport) -> pd.DataFrame:
         es, idx = self.es, self._in(area)
@@ -93,7 +95,9 @@ class MaskedSet:
                              "geo_precision": text["geo_precision"]}, columns=list(POINT_COLUMNS))
 
     def cells(self, area: Viewport, zoom: int) -> Cells:
-        es, idx = self.es, self._in(area)
+        """The cells ``area`` touches (``grid.cell_range``), with every event they hold."""
+        es, idx = self.es, np.nonzero(self.mask)[0]
+        idx = idx[cell_range(area, zoom).keeps(*cell_keys(es.mx[idx], es.my[idx], zoom))]
         return grid(es.mx[idx], es.my[idx], es.lat[idx], es.lon[idx], es.fatalities[idx], zoom)
 
     def bounds(self) -> Bounds | None:

@@ -120,7 +120,7 @@ class EventLayer(MacroElement):
 class LayerSummary:
     mode: str  # "points", "grid" or "none"
     matched: int  # events the filters leave, anywhere
-    in_view: int  # of those, in the (padded) viewport
+    in_view: int  # of those, in the (padded) viewport; drawn as a grid, in the cells drawn
     shapes: int  # points or bubbles sent
 
 
@@ -172,7 +172,7 @@ def build_event_layer(sets: list, view: Viewport) -> tuple[folium.FeatureGroup, 
     area = view.padded()
     views = [as_view(s) for s in sets]
     matched = sum(v.matched() for v in views)
-    counts = [v.count_in(area) for v in views]
+    counts = [v.count_in(area, limit=POINT_LIMIT + 1) for v in views]  # exact up to the limit
     in_view = sum(counts)
     if in_view == 0:
         return fg, LayerSummary("none", matched, 0, 0)
@@ -180,6 +180,7 @@ def build_event_layer(sets: list, view: Viewport) -> tuple[folium.FeatureGroup, 
         EventLayer(_points_payload([(v, v.points(area)) for v, n in zip(views, counts)])).add_to(fg)
         return fg, LayerSummary("points", matched, in_view, in_view)
     cells = merge_cells([v.cells(area, view.zoom) for v, n in zip(views, counts) if n], view.zoom)
+    in_view = int(cells.count.sum())  # the events of the cells shown, each cell whole
     data = []
     rank = np.argsort(np.argsort(cells.count, kind="stable"), kind="stable")
     heat = rank / max(len(cells) - 1, 1)

@@ -1,7 +1,9 @@
 """The two paths for imported events answer every view alike: one file imported into the
 Parquet store (NumPy in memory) and into PostGIS (SQL where the events live), then the
 same filters and views asked of both: counts, points, grid cells, a cell's breakdown,
-one event's details."""
+one event's details. The database set is imported twice: with no counts made ahead, and
+with every zoom up to 6 counted ahead (``postgis_cube``), so both of its ways of counting
+are checked against the NumPy path."""
 
 from __future__ import annotations
 
@@ -26,11 +28,12 @@ VIEWS = [Viewport(-60, -180, 75, 180, 2), Viewport(25, 30, 45, 60, 5), Viewport(
          Viewport(35.6, 51.2, 35.8, 51.5, 11)]
 FILTERS = [{}, {"date_from": date(2019, 1, 1), "date_to": date(2019, 6, 30)},
            {"event_types": frozenset({"Battles", "Protests"})}, {"query": "ab"},
-           {"date_from": date(2020, 3, 1), "date_to": date(2020, 3, 1)}]
+           {"date_from": date(2020, 3, 1), "date_to": date(2020, 3, 1)},
+           {"date_from": date(2017, 2, 11), "date_to": date(2018, 11, 20), "countries": frozenset({"IND"})}]
 
 
-@pytest.fixture(scope="module")
-def both(tmp_path_factory, postgres):
+@pytest.fixture(scope="module", params=[0, 7], ids=["events-table", "counted-ahead"])
+def both(request, tmp_path_factory, postgres):
     """(the in-memory set, the database set, the two stores) of one file of 30,000 events."""
     frame = acled_frame(30_000, seed=5)
     frame["fatalities"] = frame["fatalities"].astype(object)
@@ -39,7 +42,7 @@ def both(tmp_path_factory, postgres):
     data = frame.to_csv(index=False).encode()
     mapping = guess_mapping(read_header(data, "acled.csv"))
     files = ImportStore(tmp_path_factory.mktemp("imports"))
-    database = PostgisImportStore(postgres.new_database())
+    database = PostgisImportStore(postgres.new_database(), cube_levels=request.param)
     a, _ = import_events(data, "acled.csv", mapping, files, "events", by=EDITOR)
     b, _ = import_events(data, "acled.csv", mapping, database, "events", by=EDITOR)
     return files.open(a.id), database.open(b.id), files, database, a, b
@@ -66,7 +69,7 @@ def test_a_set_reads_the_same_from_either_store(both):
     assert database.issues_csv(b.id) == files.issues_csv(a.id)
 
 
-@pytest.mark.parametrize("chosen", FILTERS, ids=["all", "half-year", "types", "text", "one-day"])
+@pytest.mark.parametrize("chosen", FILTERS, ids=["all", "half-year", "types", "text", "one-day", "days-country"])
 def test_every_view_counts_the_same_cells_and_points(both, chosen):
     mine, theirs = _views(both, **chosen)
     assert theirs.matched() == mine.matched() > 0
@@ -74,6 +77,7 @@ def test_every_view_counts_the_same_cells_and_points(both, chosen):
         area = view.padded()
         n = mine.count_in(area)
         assert theirs.count_in(area) == n, view
+        assert theirs.count_in(area, limit=1001) == mine.count_in(area, limit=1001) == min(n, 1001)
         a, b = mine.cells(area, view.zoom), theirs.cells(area, view.zoom)
         for name in ("ix", "iy", "count", "fatalities"):
             assert np.array_equal(getattr(a, name), getattr(b, name)), (view, name)
