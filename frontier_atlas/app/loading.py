@@ -115,6 +115,6 @@ def open_event_set(info: SetInfo) -> EventSet | None:
     """The set, or None when another session deleted it since the list was read."""
     store = import_store()
     try:
-        return _open_set(str(store.location), info.id, store.version(info.id))
-    except FileNotFoundError:
+        return _open_set(str(store.location), info.id, store.cache_key(info))
+    except (FileNotFoundError, KeyError):  # its folder, or its row, is gone
         return None

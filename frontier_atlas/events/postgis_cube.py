@@ -42,21 +42,33 @@ def month_of(day: date) -> int:
 def build_cube(tx, set_id: str, n: int, levels: int | None = None) -> int:
     """Count the set's events ahead, zoom by zoom; returns the last zoom counted (-1: none).
 
-    ``levels``: that many zooms from 0 whatever they gain (tests); by default, zooms up to
-    ``MAX_ZOOM`` while each gains ``MIN_GAIN`` times over the events."""
-    last = -1
-    for zoom in range(MAX_ZOOM + 1 if levels is None else levels):
-        size = cell_size(zoom)
+    The deepest zoom is counted from the events, each coarser one from the zoom below it:
+    a cell's edge is twice its children's, and halving is exact in floating point, so
+    ``ix // 2`` is the parent cell's column by ``cell_keys``' own rule. Then the deepest
+    zooms that gain less than ``MIN_GAIN`` times over the events are dropped.
+    ``levels``: that many zooms from 0, whatever they gain (tests)."""
+    top = MAX_ZOOM if levels is None else levels - 1
+    if top < 0:
+        return -1
+    size = cell_size(top)
+    tx.execute(
+        f"INSERT INTO event_cube SELECT set_id, ?::smallint, {CELL_X}, {CELL_Y}, country, event_type, "
+        f"{month_sql('date_start')}, {month_sql('date_end')}, count(*), sum(latitude), sum(longitude), "
+        "coalesce(sum(fatalities), 0) FROM events WHERE set_id = ? GROUP BY set_id, 3, 4, 5, 6, 7, 8",
+        (top, size, size, set_id))
+    for zoom in range(top - 1, -1, -1):
         tx.execute(
-            f"INSERT INTO event_cube SELECT set_id, ?::smallint, {CELL_X}, {CELL_Y}, country, event_type, "
-            f"{month_sql('date_start')}, {month_sql('date_end')}, count(*), sum(latitude), sum(longitude), "
-            "coalesce(sum(fatalities), 0) FROM events WHERE set_id = ? GROUP BY set_id, 3, 4, 5, 6, 7, 8",
-            (zoom, size, size, set_id))
-        rows = tx.execute("SELECT count(*) FROM event_cube WHERE set_id = ? AND zoom = ?", (set_id, zoom)).fetchone()[0]
-        if levels is None and rows * MIN_GAIN > n:
-            tx.execute("DELETE FROM event_cube WHERE set_id = ? AND zoom = ?", (set_id, zoom))
-            break
-        last = zoom
+            "INSERT INTO event_cube SELECT set_id, ?::smallint, ix / 2, iy / 2, country, event_type, m_start, m_end, "
+            "sum(n), sum(lat_sum), sum(lon_sum), sum(fat_sum) FROM event_cube WHERE set_id = ? AND zoom = ? "
+            "GROUP BY set_id, 3, 4, 5, 6, 7, 8", (zoom, set_id, zoom + 1))
+    last = top
+    if levels is None:
+        rows = dict(tx.execute("SELECT zoom, count(*) FROM event_cube WHERE set_id = ? GROUP BY 1",
+                               (set_id,)).fetchall())
+        # a zoom has no more rows than the one below it: when one gains enough, all coarser ones do
+        last = max((z for z in range(top + 1) if rows.get(z, 0) * MIN_GAIN <= n), default=-1)
+        if last < top:
+            tx.execute("DELETE FROM event_cube WHERE set_id = ? AND zoom > ?", (set_id, last))
     return last
 
 

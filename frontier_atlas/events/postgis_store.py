@@ -128,9 +128,9 @@ class PostgisImportStore:
             raise SetGone(set_id)
         return SetInfo(**json.loads(row[0]))
 
-    def version(self, set_id: str) -> float:
-        """A cache key: the set's version (a rename raises it)."""
-        return float(self.info(set_id).version)
+    def cache_key(self, info: SetInfo) -> float:
+        """The set's version for a cache, from its listing: no query (its row holds it)."""
+        return float(info.version)
 
     def open(self, set_id: str) -> DatabaseSet:
         with self.db.read() as tx:

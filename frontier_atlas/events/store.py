@@ -185,6 +185,10 @@ class ImportStore:
         """Changes when the set is replaced; a cache key."""
         return self.path(set_id).stat().st_mtime
 
+    def cache_key(self, info: SetInfo) -> float:
+        """The set's version for a cache, from its listing (``version``: its folder's time)."""
+        return self.version(info.id)
+
     def open(self, set_id: str) -> EventSet:
         info = next((s for s in self.sets() if s.id == set_id), None)
         if info is None:

@@ -4,6 +4,7 @@ nothing, and every change is in the audit log with who made it."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from support.stores import target_digest
@@ -173,15 +174,15 @@ def test_only_a_reviewer_pins_a_place_and_a_refused_pin_leaves_the_store_as_it_w
     assert [(e.action, e.actor_id) for e in store.audit()] == [("pinned", REVIEWER.id)]
 
 
-def test_an_editor_imports_and_changes_their_own_set_a_viewer_imports_nothing(tmp_path):
-    from frontier_atlas.events import ImportStore, guess_mapping, import_events, read_header
+def test_an_editor_imports_and_changes_their_own_set_a_viewer_imports_nothing(store_target, tmp_path):
+    from frontier_atlas.events import ImportStore, PostgisImportStore, guess_mapping, import_events, read_header
 
     data = b"event_date,latitude,longitude,event_type,location\n2024-05-18,1.0,2.0,Drill,Testville\n"
     mapping = guess_mapping(read_header(data, "few.csv"))
-    store = ImportStore(tmp_path / "imports")
+    store = ImportStore(tmp_path / "imports") if isinstance(store_target, Path) else PostgisImportStore(store_target)
     with pytest.raises(NotAllowed, match="import an event set"):
         import_events(data, "few.csv", mapping, store, by=VIEWER)
-    assert not (tmp_path / "imports").exists()  # refused before anything was written
+    assert store.sets() == [] and not (tmp_path / "imports").exists()  # refused before anything was written
     info, _ = import_events(data, "few.csv", mapping, store, "mine", by=EDITOR)
     assert info.owner == EDITOR.id
     with pytest.raises(NotAllowed, match="belongs to eddie"):
@@ -191,6 +192,8 @@ def test_an_editor_imports_and_changes_their_own_set_a_viewer_imports_nothing(tm
     renamed = store.rename(info.id, "checked", info.version, by=REVIEWER)
     store.delete(info.id, renamed.version, by=EDITOR)
     assert store.sets() == []
+    with pytest.raises(FileNotFoundError):  # its events went with it
+        store.events(info.id, [0])
 
 
 def test_only_a_reviewer_marks_a_record_verified_and_the_mark_says_who(store_target, tmp_path):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from frontier_atlas.domain.access import Actor, NotAllowed, Role
+from frontier_atlas.domain.access import Actor, Role
 from frontier_atlas.domain.viewport import Viewport
 from frontier_atlas.events import ImportStore, PostgisImportStore, guess_mapping, import_events, read_header
 from frontier_atlas.events.breakdown import cell_breakdown
@@ -22,7 +22,6 @@ from frontier_atlas.events.view import MaskedSet
 from frontier_atlas.map.events import build_event_layer
 
 EDITOR = Actor(id="eddie@desk.example", name="Eddie Editor", role=Role.EDITOR, mode="team")
-OTHER = Actor(id="esme@desk.example", name="Esme Editor", role=Role.EDITOR, mode="team")
 VIEWS = [Viewport(-60, -180, 75, 180, 2), Viewport(25, 30, 45, 60, 5), Viewport(30, -10, 60, 40, 6),
          Viewport(-40, 160, 10, 200, 4),  # across the antimeridian
          Viewport(35.6, 51.2, 35.8, 51.5, 11)]
@@ -103,20 +102,3 @@ def test_a_cells_breakdown_is_the_same(both):
         for name in ("by_type", "by_country", "by_year", "top_locations", "top_actors"):
             pd.testing.assert_frame_equal(getattr(b, name), getattr(a, name), check_dtype=False, obj=name)
     assert cell_breakdown([theirs], 5, -1, 0).count == 0  # a forged cell
-
-
-def test_sets_in_the_database_are_their_owners_to_change(postgres):
-    store = PostgisImportStore(postgres.new_database())
-    data = b"event_date,latitude,longitude,event_type,location\n2024-05-18,1.0,2.0,Drill,Testville\n"
-    mapping = guess_mapping(read_header(data, "few.csv"))
-    info, _ = import_events(data, "few.csv", mapping, store, "mine", by=EDITOR)
-    assert [s.id for s in store.sets()] == [info.id] and store.open(info.id).n == 1
-    with pytest.raises(NotAllowed):
-        store.rename(info.id, "theirs now", info.version, by=OTHER)
-    with pytest.raises(NotAllowed):
-        store.delete(info.id, info.version, by=OTHER)
-    renamed = store.rename(info.id, "checked", info.version, by=EDITOR)
-    store.delete(info.id, renamed.version, by=EDITOR)
-    assert store.sets() == []
-    with store.db.read() as tx:
-        assert tx.execute("SELECT count(*) FROM events").fetchone()[0] == 0  # its events went with it
