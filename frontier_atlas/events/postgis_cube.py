@@ -51,24 +51,26 @@ def build_cube(tx, set_id: str, n: int, levels: int | None = None) -> int:
     if top < 0:
         return -1
     size = cell_size(top)
+    # worked out in a temporary table (no log, no index), and only the zooms kept are stored
     tx.execute(
-        f"INSERT INTO event_cube SELECT set_id, ?::smallint, {CELL_X}, {CELL_Y}, country, event_type, "
-        f"{month_sql('date_start')}, {month_sql('date_end')}, count(*), sum(latitude), sum(longitude), "
-        "coalesce(sum(fatalities), 0) FROM events WHERE set_id = ? GROUP BY set_id, 3, 4, 5, 6, 7, 8",
-        (top, size, size, set_id))
+        f"CREATE TEMP TABLE cube_work ON COMMIT DROP AS SELECT ?::smallint AS zoom, {CELL_X} AS ix, {CELL_Y} AS iy, "
+        'country COLLATE "C" AS country, event_type COLLATE "C" AS event_type, '
+        f"{month_sql('date_start')} AS m_start, {month_sql('date_end')} AS m_end, count(*) AS n, "
+        "sum(latitude) AS lat_sum, sum(longitude) AS lon_sum, coalesce(sum(fatalities), 0)::float8 AS fat_sum "
+        "FROM events WHERE set_id = ? GROUP BY 2, 3, 4, 5, 6, 7", (top, size, size, set_id))
     for zoom in range(top - 1, -1, -1):
         tx.execute(
-            "INSERT INTO event_cube SELECT set_id, ?::smallint, ix / 2, iy / 2, country, event_type, m_start, m_end, "
-            "sum(n), sum(lat_sum), sum(lon_sum), sum(fat_sum) FROM event_cube WHERE set_id = ? AND zoom = ? "
-            "GROUP BY set_id, 3, 4, 5, 6, 7, 8", (zoom, set_id, zoom + 1))
+            "INSERT INTO cube_work SELECT ?::smallint, ix / 2, iy / 2, country, event_type, m_start, m_end, "
+            "sum(n), sum(lat_sum), sum(lon_sum), sum(fat_sum) FROM cube_work WHERE zoom = ? GROUP BY 2, 3, 4, 5, 6, 7",
+            (zoom, zoom + 1))
     last = top
     if levels is None:
-        rows = dict(tx.execute("SELECT zoom, count(*) FROM event_cube WHERE set_id = ? GROUP BY 1",
-                               (set_id,)).fetchall())
+        rows = dict(tx.execute("SELECT zoom, count(*) FROM cube_work GROUP BY 1").fetchall())
         # a zoom has no more rows than the one below it: when one gains enough, all coarser ones do
         last = max((z for z in range(top + 1) if rows.get(z, 0) * MIN_GAIN <= n), default=-1)
-        if last < top:
-            tx.execute("DELETE FROM event_cube WHERE set_id = ? AND zoom > ?", (set_id, last))
+    tx.execute("INSERT INTO event_cube SELECT ?, zoom, ix, iy, country, event_type, m_start, m_end, n, lat_sum, "
+               "lon_sum, fat_sum FROM cube_work WHERE zoom <= ?", (set_id, last))
+    tx.execute("DROP TABLE cube_work")
     return last
 
 
@@ -94,6 +96,17 @@ class DateCut:
     def certain(self) -> tuple[str, list[Any]]:
         """Cube rows all of whose events are inside the dates (``m_start``, ``m_end``)."""
         sql, args = self._parts("m_start", "m_end")
+        return " AND ".join(sql) or "TRUE", args
+
+    def possible(self) -> tuple[str, list[Any]]:
+        """Cube rows that may hold an event inside the dates (not all of them outside)."""
+        sql, args = [], []
+        if self.date_from is not None:
+            sql.append("m_end >= ?")
+            args.append(month_of(self.date_from))
+        if self.date_to is not None:
+            sql.append("m_start <= ?")
+            args.append(month_of(self.date_to))
         return " AND ".join(sql) or "TRUE", args
 
     def uncertain(self) -> tuple[str, list[Any]] | None:

@@ -167,6 +167,12 @@ class Filter:
         kinds, more = self._kinds()
         return " AND ".join(["set_id = ?", "zoom = ?", certain, *kinds]), [set_id, zoom, *dates, *more]
 
+    def possible(self, set_id: str, zoom: int) -> tuple[str, list[Any]]:
+        """The cube's rows at ``zoom`` that may hold an event the filter keeps."""
+        dates, dates_args = DateCut(self.date_from, self.date_to).possible()
+        kinds, more = self._kinds()
+        return " AND ".join(["set_id = ?", "zoom = ?", dates, *kinds]), [set_id, zoom, *dates_args, *more]
+
     def left_over(self) -> tuple[str, list[Any]] | None:
         """Events the cube cannot place (``DateCut.uncertain``), as more of a ``WHERE``."""
         return DateCut(self.date_from, self.date_to).uncertain()
@@ -229,6 +235,15 @@ class DatabaseView:
         return n
 
     def count_in(self, area: Viewport, limit: int | None = None) -> int:
+        """Events in ``area``, at most ``limit``. Where the counts made ahead say the cells
+        around the area hold none, that is the answer: a filter with nothing here would
+        otherwise read every event in view to find so."""
+        if self._cube_zoom(area.zoom):
+            where, args = self.chosen.possible(self.es.id, area.zoom)
+            in_cells, cell_args = _cube_cells(cell_range(area, area.zoom))
+            if not self._rows(f"SELECT EXISTS (SELECT 1 FROM event_cube WHERE {where} AND {in_cells})",
+                              args + cell_args)[0][0]:
+                return 0
         sql, args = _area(area)
         inner = f"SELECT 1 FROM events WHERE {self.where} AND {sql}" + (" LIMIT ?" if limit is not None else "")
         return int(self._rows(f"SELECT count(*) FROM ({inner}) AS found",
