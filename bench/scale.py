@@ -342,7 +342,7 @@ def postgis_main(sizes: list[int], out: Path) -> None:
             from frontier_atlas.events import postgis_query
 
             repeat = 5 if n <= 1_000_000 else 3
-            first = layer_times(lambda c: es.filtered(**c), countries, repeat, forget=postgis_query._matched.clear)
+            first = layer_times(lambda c: es.filtered(**c), countries, repeat, forget=postgis_query.forget_counts)
             times = layer_times(lambda c: es.filtered(**c), countries, repeat)
             user = work / f"user-pg-{n}"
             peak, seen = served_memory({"FRONTIER_ATLAS_USER_DIR": str(user), "FRONTIER_ATLAS_DATABASE_URL": url},

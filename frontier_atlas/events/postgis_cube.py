@@ -82,31 +82,22 @@ class DateCut:
     date_from: date | None
     date_to: date | None
 
-    def _parts(self, start: str, end: str) -> tuple[list[str], list[Any]]:
+    def _parts(self, start: str, end: str, possible: bool = False) -> tuple[list[str], list[Any]]:
+        """The months' tests: certain (a month edge counts whole only when the date is on it),
+        or ``possible`` (some event of the row may be inside)."""
         sql, args = [], []
         if self.date_from is not None:
-            sql.append(f"{end} {'>=' if self.date_from.day == 1 else '>'} ?")
+            sql.append(f"{end} {'>=' if possible or self.date_from.day == 1 else '>'} ?")
             args.append(month_of(self.date_from))
         if self.date_to is not None:
-            whole = self.date_to.day == calendar.monthrange(self.date_to.year, self.date_to.month)[1]
-            sql.append(f"{start} {'<=' if whole else '<'} ?")
+            sql.append(f"{start} {'<=' if possible or self.date_to == _month(self.date_to)[1] else '<'} ?")
             args.append(month_of(self.date_to))
         return sql, args
 
-    def certain(self) -> tuple[str, list[Any]]:
-        """Cube rows all of whose events are inside the dates (``m_start``, ``m_end``)."""
-        sql, args = self._parts("m_start", "m_end")
-        return " AND ".join(sql) or "TRUE", args
-
-    def possible(self) -> tuple[str, list[Any]]:
-        """Cube rows that may hold an event inside the dates (not all of them outside)."""
-        sql, args = [], []
-        if self.date_from is not None:
-            sql.append("m_end >= ?")
-            args.append(month_of(self.date_from))
-        if self.date_to is not None:
-            sql.append("m_start <= ?")
-            args.append(month_of(self.date_to))
+    def rows(self, possible: bool = False) -> tuple[str, list[Any]]:
+        """Cube rows all of whose events are inside the dates (``m_start``, ``m_end``), or
+        that may hold one (``possible``)."""
+        sql, args = self._parts("m_start", "m_end", possible)
         return " AND ".join(sql) or "TRUE", args
 
     def uncertain(self) -> tuple[str, list[Any]] | None:
@@ -115,15 +106,17 @@ class DateCut:
         ranges are implied by that; they are there for the indexes."""
         edges, args = [], []
         if self.date_from is not None and self.date_from.day != 1:
-            first = self.date_from.replace(day=1)
             edges.append("date_end BETWEEN ? AND ?")
-            args += [first, first.replace(day=calendar.monthrange(first.year, first.month)[1])]
-        if self.date_to is not None and self.date_to.day != calendar.monthrange(self.date_to.year,
-                                                                                  self.date_to.month)[1]:
-            first = self.date_to.replace(day=1)
+            args += _month(self.date_from)
+        if self.date_to is not None and self.date_to != _month(self.date_to)[1]:
             edges.append("date_start BETWEEN ? AND ?")
-            args += [first, first.replace(day=calendar.monthrange(first.year, first.month)[1])]
+            args += _month(self.date_to)
         if not edges:
             return None
         sql, more = self._parts(month_sql("date_start"), month_sql("date_end"))
         return f"({' OR '.join(edges)}) AND NOT ({' AND '.join(sql)})", args + more
+
+
+def _month(day: date) -> list[date]:
+    """The first and last day of ``day``'s month."""
+    return [day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])]

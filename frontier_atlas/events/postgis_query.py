@@ -36,6 +36,12 @@ _matched: OrderedDict[tuple, int] = OrderedDict()
 _matched_lock = Lock()
 
 
+def forget_counts() -> None:
+    """Drop the counts kept per set and filter (a benchmark times a filter's first view)."""
+    with _matched_lock:
+        _matched.clear()
+
+
 def _area(area: Viewport) -> tuple[str, list[Any]]:
     """``Viewport.contains`` as SQL: the index's box test, then the exact comparisons."""
     lat = "latitude >= ? AND latitude <= ?"
@@ -52,13 +58,18 @@ def _area(area: Viewport) -> tuple[str, list[Any]]:
              area.south, area.north, west, east])
 
 
-def _cube_cells(cells: CellRange) -> tuple[str, list[Any]]:
-    """``CellRange.keeps`` over the cube's ``ix`` and ``iy``."""
-    sql, args = ["iy BETWEEN ? AND ?"], list(cells.rows)
+def _in_range(cells: CellRange, x: str, y: str, lead: list[Any]) -> tuple[str, list[Any]]:
+    """``CellRange.keeps`` as SQL over cell expressions ``x`` and ``y``, each taking ``lead``'s
+    arguments before its bounds (the cube's columns take none, the events' a cell size)."""
+    sql, args = [f"{y} BETWEEN ? AND ?"], [*lead, *cells.rows]
     if cells.columns is not None:
-        sql.append("(" + " OR ".join("ix BETWEEN ? AND ?" for _ in cells.columns) + ")")
-        args += [k for span in cells.columns for k in span]
+        sql.append("(" + " OR ".join(f"{x} BETWEEN ? AND ?" for _ in cells.columns) + ")")
+        args += [v for span in cells.columns for v in (*lead, *span)]
     return " AND ".join(sql), args
+
+
+def _cube_cells(cells: CellRange) -> tuple[str, list[Any]]:
+    return _in_range(cells, "ix", "iy", [])
 
 
 def _event_cells(cells: CellRange) -> tuple[str, list[Any]]:
@@ -69,13 +80,9 @@ def _event_cells(cells: CellRange) -> tuple[str, list[Any]]:
     south = -90.0 if (bottom + 1) * size >= 1 else _cell_box(zoom, 0, bottom)[1]
     spans = [(-180.0, 180.0)] if cells.columns is None else [
         (max(-180.0, _cell_box(zoom, lo, 0)[0]), min(180.0, _cell_box(zoom, hi, 0)[2])) for lo, hi in cells.columns]
-    sql = ["(" + " OR ".join("geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)" for _ in spans) + ")",
-           f"{CELL_Y} BETWEEN ? AND ?"]
-    args: list[Any] = [v for west, east in spans for v in (west, south, east, north)] + [size, top, bottom]
-    if cells.columns is not None:
-        sql.append("(" + " OR ".join(f"{CELL_X} BETWEEN ? AND ?" for _ in cells.columns) + ")")
-        args += [v for lo, hi in cells.columns for v in (size, lo, hi)]
-    return " AND ".join(sql), args
+    boxes = "(" + " OR ".join("geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)" for _ in spans) + ")"
+    keys, args = _in_range(cells, CELL_X, CELL_Y, [size])
+    return f"{boxes} AND {keys}", [v for west, east in spans for v in (west, south, east, north)] + args
 
 
 def _cell_box(zoom: int, ix: int, iy: int) -> tuple[float, float, float, float]:
@@ -161,15 +168,10 @@ class Filter:
             args.extend([self.query] * len(SEARCHED))
         return " AND ".join(where), args
 
-    def cube(self, set_id: str, zoom: int) -> tuple[str, list[Any]]:
-        """The filter over the cube's rows at ``zoom`` that hold only events it keeps."""
-        certain, dates = DateCut(self.date_from, self.date_to).certain()
-        kinds, more = self._kinds()
-        return " AND ".join(["set_id = ?", "zoom = ?", certain, *kinds]), [set_id, zoom, *dates, *more]
-
-    def possible(self, set_id: str, zoom: int) -> tuple[str, list[Any]]:
-        """The cube's rows at ``zoom`` that may hold an event the filter keeps."""
-        dates, dates_args = DateCut(self.date_from, self.date_to).possible()
+    def cube(self, set_id: str, zoom: int, possible: bool = False) -> tuple[str, list[Any]]:
+        """The filter over the cube's rows at ``zoom`` that hold only events it keeps, or
+        (``possible``) that may hold one."""
+        dates, dates_args = DateCut(self.date_from, self.date_to).rows(possible)
         kinds, more = self._kinds()
         return " AND ".join(["set_id = ?", "zoom = ?", dates, *kinds]), [set_id, zoom, *dates_args, *more]
 
@@ -239,7 +241,7 @@ class DatabaseView:
         around the area hold none, that is the answer: a filter with nothing here would
         otherwise read every event in view to find so."""
         if self._cube_zoom(area.zoom):
-            where, args = self.chosen.possible(self.es.id, area.zoom)
+            where, args = self.chosen.cube(self.es.id, area.zoom, possible=True)
             in_cells, cell_args = _cube_cells(cell_range(area, area.zoom))
             if not self._rows(f"SELECT EXISTS (SELECT 1 FROM event_cube WHERE {where} AND {in_cells})",
                               args + cell_args)[0][0]:

@@ -108,11 +108,12 @@ class PostgisImportStore:
             cube_zoom = build_cube(PostgresTransaction(con), set_id, n, self.cube_levels)
             con.execute(
                 "UPDATE event_sets SET info = %s, issues_csv = %s, n = %s, first_day = %s, last_day = %s, "
-                f"cube_zoom = {int(cube_zoom)}, "
+                "cube_zoom = %s, "
                 "countries = ARRAY(SELECT DISTINCT country COLLATE \"C\" FROM events WHERE set_id = %s ORDER BY 1), "
                 "event_types = ARRAY(SELECT DISTINCT event_type COLLATE \"C\" FROM events WHERE set_id = %s "
                 "ORDER BY 1) WHERE id = %s",
-                (json.dumps(asdict(info)), frame_csv(result.issues_frame()), n, first, last, set_id, set_id, set_id))
+                (json.dumps(asdict(info)), frame_csv(result.issues_frame()), n, first, last, cube_zoom, set_id, set_id,
+                 set_id))
         return info
 
     def sets(self) -> list[SetInfo]:

@@ -181,13 +181,9 @@ class ImportStore:
             raise KeyError(set_id)
         return self.folder / set_id / "events.parquet"
 
-    def version(self, set_id: str) -> float:
-        """Changes when the set is replaced; a cache key."""
-        return self.path(set_id).stat().st_mtime
-
     def cache_key(self, info: SetInfo) -> float:
-        """The set's version for a cache, from its listing (``version``: its folder's time)."""
-        return self.version(info.id)
+        """The set's version for a cache: its folder's time, which changes when it is replaced."""
+        return self.path(info.id).stat().st_mtime
 
     def open(self, set_id: str) -> EventSet:
         info = next((s for s in self.sets() if s.id == set_id), None)
