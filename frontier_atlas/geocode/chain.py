@@ -61,6 +61,10 @@ class GeocoderChain:
         self.calls: Counter[str] = Counter()  # provider class (online: its name) -> geocode calls made
         self._memo: dict[tuple[str, str | None], Position | None] = {}
 
+    def forget(self) -> None:
+        """Drop the answers kept in this process (a benchmark's fresh look-ups)."""
+        self._memo.clear()
+
     @property
     def messages(self) -> list[str]:
         out = [self.cache.notice] if self.cache is not None and self.cache.notice else []

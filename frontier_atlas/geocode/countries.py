@@ -54,6 +54,15 @@ def decode_topojson(topology: dict, object_name: str) -> list[tuple[dict, list[l
     return result
 
 
+def _unwrapped(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A ring that crosses the antimeridian (Russia's, Fiji's) with its western points moved
+    past 180°, so its centre is computed over land and not across the whole globe."""
+    xs = [x for x, _ in ring]
+    if not xs or max(xs) - min(xs) <= 180:
+        return ring
+    return [(x + 360 if x < 0 else x, y) for x, y in ring]
+
+
 @lru_cache(maxsize=2)
 def country_index(path: Path = WORLD_ATLAS) -> dict[str, Position]:
     """Normalised country name (Natural Earth's, ISO's and the common one) -> a country-precision position."""
@@ -63,12 +72,11 @@ def country_index(path: Path = WORLD_ATLAS) -> dict[str, Position]:
     index: dict[str, Position] = {}
     for props, polys in decode_topojson(topology, "countries"):
         found = country(str(props.get("id") or ""))  # world-atlas ids are ISO numeric codes
-        largest = max((ring_centroid(poly[0]) for poly in polys if poly and poly[0]), default=None)
+        largest = max((ring_centroid(_unwrapped(poly[0])) for poly in polys if poly and poly[0]), default=None)
         if largest is None:
             continue
         _, lon, lat = largest
-        if not -180 <= lon <= 180:
-            continue  # a polygon across the antimeridian (Russia): no honest single centre
+        lon = (lon + 180) % 360 - 180
         name = props.get("name") or (found.official if found else "")
         pos = Position(round(lat, 4), round(lon, 4), "country", "Natural Earth", name,
                        found.alpha2 if found else None,

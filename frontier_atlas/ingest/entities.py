@@ -8,19 +8,24 @@ The limits on what is read at all are in ``ingest.reading``.
 
 from __future__ import annotations
 
+import calendar
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from frontier_atlas.domain.countries import alpha2, alpha3
+from frontier_atlas.domain.demonyms import SHORT_NAMES, demonym_country
 from frontier_atlas.domain.position import Position
 from frontier_atlas.domain.text import normalise
 from frontier_atlas.geocode.chain import GeocoderChain
 from frontier_atlas.geocode.countries import country_index
 from frontier_atlas.geocode.names import QUALIFIERS
-from frontier_atlas.ingest.dates import paragraphs, quoted_spans
+from frontier_atlas.ingest.codenames import Codename, find_codenames
+from frontier_atlas.ingest.dates import paragraphs
+from frontier_atlas.ingest.features import feature_index, find_borders
+from frontier_atlas.ingest.metonyms import is_capital, is_metonym, joined
 
 # The qualifier words (and their kinds) that, written after a name in a report, say what kind
 # of place it is (longest first, as QUALIFIERS lists them). The others follow names in prose
@@ -40,11 +45,6 @@ _CUE = re.compile(_FOLDED + r"{0,20}(?:"
 _CUE_START = re.compile("|".join(sorted({word.split()[0] for word, _ in CUES}, key=len, reverse=True)), re.I)
 TITLES = {"general", "gen", "brigadier", "commander", "president", "minister", "mr", "ms", "dr", "admiral",
           "colonel", "captain", "spokesman", "spokesperson"}
-DEMONYMS = {
-    "iranian": "IRN", "irgc": "IRN", "azerbaijani": "AZE", "azeri": "AZE", "armenian": "ARM",
-    "turkish": "TUR", "georgian": "GEO", "russian": "RUS", "american": "USA", "pakistani": "PAK",
-    "kazakh": "KAZ", "chinese": "CHN",
-}
 FORCE = re.compile(
     r"\b(?:IRGC|Islamic Revolution(?:ary)? Guards? Corps(?:\s*\(IRGC\))?)"
     r"(?:\s+Ground\s+Forces?|\s+Navy|\s+Aerospace Force)?"
@@ -63,8 +63,9 @@ class PlaceFound:
     span: tuple[int, int]
     kind: str | None  # from the cue words, or "country"
     query: str  # what was asked of the geocoder
-    position: Position | None
+    position: Position | None  # None for a feature without a point (a river, a border)
     paragraph: int
+    role: str | None = None  # "dateline" (where it was filed), "metonym" (a government: "Baku said")
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class CountryFound:
     span: tuple[int, int]
     text: str
     paragraph: int
+    named: bool = True  # by its name; False: by an adjective or a force ("Russian peacekeepers")
 
 
 paragraph_spans = paragraphs
@@ -109,51 +111,156 @@ class Words:
 
 def find_countries(text: str, spans: list[tuple[int, int]] | None = None,
                    words: Words | None = None) -> list[CountryFound]:
-    """Countries named ("Iran", "Iran's") or implied by a demonym or force ("Azerbaijani", "IRGC")."""
-    words = Words(text, paragraph_spans(text) if spans is None else spans) if words is None else words
-    index = country_index()
-    codes: dict[str, str | None] = {}  # a word's country, worked out once per distinct word
-    for written in set(words.texts):
-        word = written[:-2] if written.endswith(("’s", "'s")) else written
-        code = DEMONYMS.get(word.lower())
-        if code is None:
-            pos = index.get(normalise(word))
-            code = alpha3(pos.country) if pos and pos.country else None
-        codes[written] = code
-    starts, ends, paragraph = words.starts, words.ends, words.paragraph
-    return [CountryFound(code, (starts[j], ends[j]), written, paragraph[j])
-            for j, written in enumerate(words.texts) if (code := codes[written])]
+    """Countries named ("Iran", "Iran's", "the United States", "Russia-brokered") or implied
+    by an adjective or force ("Azerbaijani", "the Azerbaijani-Iranian border", "IRGC").
+
+    A word joined by hyphens is read part by part, and two or three words in a row are
+    tried as one name first ("South Korea" is not Korea)."""
+    spans = paragraph_spans(text) if spans is None else spans
+    words = Words(text, spans) if words is None else words
+    starts, ends, paragraph, texts = words.starts, words.ends, words.paragraph, words.texts
+    out: list[CountryFound] = []
+    j, last = 0, len(texts)
+    while j < last:
+        # "United Arab Emirates", "South Korea": the longest run of words that is a country's name
+        joined = None
+        for k in (2, 1):
+            if j + k < last and all(text[ends[x]:starts[x + 1]] == " " for x in range(j, j + k)):
+                name = _strip_possessive(text[starts[j]:ends[j + k]])
+                code = _country_of_name(name)
+                if code:
+                    joined = (k, code, name)
+                    break
+        if joined:
+            k, code, name = joined
+            out.append(CountryFound(code, (starts[j], starts[j] + len(name)), name, paragraph[j], True))
+            j += k + 1
+            continue
+        written = texts[j]
+        offset = 0
+        for part in written.split("-"):
+            word = _strip_possessive(part)
+            code = _country_of_name(word)
+            named = code is not None
+            code = code or demonym_country(word)
+            if code and word:
+                a = starts[j] + offset
+                out.append(CountryFound(code, (a, a + len(word)), word, paragraph[j], named))
+            offset += len(part) + 1
+        j += 1
+    for m in _US.finditer(text):  # "U.S.": not a capitalised word to ``Words``
+        pn = bisect_right([a for a, _ in spans], m.start()) - 1
+        out.append(CountryFound("USA", m.span(), m.group(), max(pn, 0), True))
+    out.sort(key=lambda c: c.span)
+    return out
+
+
+_US = re.compile(r"(?<![\w.])U\.S\.(?:A\.)?")
+
+
+def _strip_possessive(word: str) -> str:
+    return word[:-2] if word.endswith(("’s", "'s")) else word
+
+
+def _country_of_name(name: str) -> str | None:
+    """The alpha-3 of a country's name as reports write it, or None."""
+    short = SHORT_NAMES.get(name.lower())
+    if short:
+        return short
+    if len(name) < 4 and not name.isupper():
+        return None
+    pos = country_index().get(normalise(name))
+    return alpha3(pos.country) if pos and pos.country else None
 
 
 def find_forces(text: str) -> list[tuple[str, tuple[int, int]]]:
     return [(m.group(), m.span()) for m in FORCE.finditer(text)]
 
 
+_DATELINE_AFTER = re.compile(r"\s*(?:[–—-]|\(|/|,\s*(?:[A-Z][\w ]+,\s*)?(?:[A-Z][a-z]{2,}\.?\s+\d|\d))")
+
+
 def is_dateline(text: str, place: PlaceFound) -> bool:
-    """"TEHRAN –" at the head of a report: where it was filed, not where things happened."""
-    start, end = place.span
-    if not text[start:end].isupper() or not text[end:end + 3].strip().startswith(("–", "-", "—", "(")):
+    """"TEHRAN –", "BAKU, Azerbaijan, July 22", "Yerevan /Mediamax/": where a report was
+    filed, at the head of a paragraph, not where things happened."""
+    return place.role == "dateline"
+
+
+def _dateline_at(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return False  # not at the head of a line
+    if not _DATELINE_AFTER.match(text, end):
         return False
-    return _SPACE.match(text, 0, start).end() == start  # nothing but space before it
+    return text[start:end].isupper() or bool(re.match(r"\s*(?:/|\(|,)", text[end:end + 3]))
+
+
+# Single words that are towns somewhere but in a report are almost always common words
+# ("Academy", "Western"); as part of a longer name they still count.
+COMMON_WORDS = {"academy", "area", "western", "eastern", "northern", "southern", "central", "north", "south",
+                "east", "west", "border", "city", "state", "republic", "national", "international", "union",
+                "army", "force", "forces", "ministry", "office", "agency", "news", "press", "center", "centre",
+                "university", "district", "region", "province", "president", "minister", "general", "media",
+                "bridge", "road", "railway", "station", "port", "airport", "base", "camp", "park", "valley",
+                "island", "hill", "village", "town", "victory", "peace", "friendship", "unity", "liberty",
+                "independence", "freedom", "security", "defence", "defense", "council", "court", "parliament",
+                "government", "embassy", "source", "sources", "reports", "today", "monday", "tuesday",
+                "wednesday", "thursday", "friday", "saturday", "sunday", "corps", "guard", "guards", "navy",
+                "fleet", "flotilla", "brigade", "division", "battalion", "regiment", "command", "staff",
+                "service", "committee", "commission", "organization", "organisation", "company", "group",
+                "gulf", "lake", "sea", "river", "mount", "cape", "bay", "post", "line", "gate", "zone", "point",
+                *(m.lower() for m in calendar.month_name if m)}
+# words a sentence begins with, before a name or instead of one ("The", "Along Tskhinvali")
+LEADING_WORDS = {"the", "a", "an", "along", "opening", "this", "that", "these", "those", "its", "their", "our",
+                 "his", "her", "new", "old", "near", "in", "at", "on", "from", "to", "by", "via", "across",
+                 "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both", "all",
+                 "some", "many", "several", "after", "before", "during", "since", "while", "when", "where",
+                 "as", "and", "or", "but", "if", "once", "every", "each", "another", "other", "such"}
+# words before a name that is not a place: a person's title, a ship's class
+_NOT_PLACE_BEFORE = re.compile(r"(?<!\S)(?i:" + "|".join(sorted(TITLES | {
+    "destroyer", "frigate", "corvette", "ship", "vessel", "submarine", "boat", "tanker", "cruiser", "warship",
+    "ambassador", "envoy", "chairman", "chairwoman", "head", "leader", "governor", "mayor", "prime",
+    "lieutenant", "major", "sergeant", "ayatollah", "sheikh", "agency", "newspaper", "daily", "outlet"},
+    key=len, reverse=True)) + r")\.*\s+(?:[A-Z][\w’'\-]*\s*){0,3}")
+# "Astara, Iran", "Astara (Iran)": a country named right after a place
+_COUNTRY_AFTER = re.compile(r",\s+|\s+\(")
+_ATTRIBUTIVE = re.compile(r"\s+(?:countries|nations|states|neighbou?rs|republics|leaders|governments)\b")
 
 
 def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: list[tuple[int, int]] | None = None,
-                countries: list[CountryFound] | None = None, words: Words | None = None) -> list[PlaceFound]:
-    """Place names, matched longest first against the gazetteers, kinds read from the words
-    after them. Town names are kept only in countries the report itself names, so a name
-    in a title or a codename ("Aras 2025" is quoted) does not become a town elsewhere.
+                countries: list[CountryFound] | None = None, words: Words | None = None,
+                codenames: list[Codename] | None = None) -> list[PlaceFound]:
+    """Place names, matched longest first against the features and the gazetteers, kinds read
+    from the words after them.
 
-    ``spans``, ``countries`` and ``words``, when the caller has them, are this text's
-    paragraphs, ``find_countries`` and ``Words``; they are not found again."""
+    A GeoNames town is kept only where the report gives reason to believe it: its country is
+    named (or implied) in the report, a country is written right after it ("Astara, Iran"),
+    it is the dateline, or it is a national capital. A name inside a codename ("Caucasus-2020")
+    or a short quotation is not a place; a capital standing for its government ("Baku said")
+    is kept with the role "metonym".
+
+    ``spans``, ``countries``, ``words`` and ``codenames``, when the caller has them, are this
+    text's paragraphs, ``find_countries``, ``Words`` and ``find_codenames``."""
     spans = paragraph_spans(text) if spans is None else spans
     words = Words(text, spans) if words is None else words
-    in_quote = bytearray(len(text) + 1)  # 1 inside a quotation: one index per word, not a bisection
-    for a, b in quoted_spans(text):
-        in_quote[a:b] = b"\1" * (b - a)
-    # where a word follows a title ("General Bagheri" is a person): one pass, not a look back per word
-    after_title = {m.end() for m in _AFTER_TITLE.finditer(text)}
+    codenames = find_codenames(text) if codenames is None else codenames
+    skip = bytearray(len(text) + 1)  # 1 inside a codename: one index per word
+    for c in codenames:
+        a, b = c.span
+        skip[a:b] = b"\1" * (b - a)
+    lines = [m for m in LINE.finditer(text) if not any(w.lower() in LEADING_WORDS for w in m.group("n").split())]
+    for m in lines:
+        skip[m.start():m.end()] = b"\1" * (m.end() - m.start())
+    # the capitalised words after a title or a ship's class are a person's or a ship's name
+    not_place = bytearray(len(text) + 1)
+    for m in _NOT_PLACE_BEFORE.finditer(text):
+        not_place[m.start():m.end()] = b"\1" * (m.end() - m.start())
+    for m in _AFTER_TITLE.finditer(text):
+        not_place[m.end()] = 1
     countries = find_countries(text, spans, words) if countries is None else countries
     mentioned = {alpha2(c.code) for c in countries}
+    country_at = {c.span[0]: c for c in countries}
+    features = feature_index()
     starts, ends, paragraph_of = words.starts, words.ends, words.paragraph
     last = len(starts)
     possessive = [w.endswith(("’s", "'s")) for w in words.texts]
@@ -176,10 +283,50 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
             answers[q, hint] = (geocoder.locate(q, hint) if hint else None) or geocoder.locate(q)
         return answers[q, hint]
 
+    def after_country(k: int) -> CountryFound | None:
+        m = _COUNTRY_AFTER.match(text, ends[k])
+        return country_at.get(m.end()) if m else None
+
+    def place(name: str, start: int, end: int, k: int, cue, hint: str | None, pn: int) -> PlaceFound | None:
+        """The place a name at [start, end) stands for, or None."""
+        if name.lower() in COMMON_WORDS or demonym_country(name):
+            return None
+        if len(name) <= 4 and name.isupper() and not _country_of_name(name) and not _dateline_at(text, start, end):
+            return None  # an acronym ("GID", "OSCE"), not a town
+        feature = features.get(normalise(f"{name} {cue[0]}")) if cue else None
+        feature = feature or features.get(normalise(name))
+        span = (start, cue_at[k].end() if cue else end)
+        if feature is not None and feature.kind == "region" and _ATTRIBUTIVE.match(text, span[1]):
+            return None  # "the two South Caucasus countries" names countries, not a place
+        if feature is not None:
+            label = text[span[0]:span[1]] if cue and normalise(feature.name) == normalise(f"{name} {cue[0]}") \
+                else name
+            return PlaceFound(label, span, feature.kind, feature.name, None, pn)
+        query = f"{name} {cue[0]}" if cue else name
+        after = after_country(k)
+        hint = after.code if after else hint
+        pos = locate(query, hint)
+        if pos is None and cue:
+            pos = locate(name, hint)
+        if pos is None:
+            return None
+        dateline = _dateline_at(text, start, end)
+        if pos.provider == "GeoNames" and pos.country not in mentioned and not (
+                dateline or after or is_capital(pos)):
+            return None  # a town the report gives no reason to believe: most likely a false match
+        kind = "country" if pos.precision == "country" else (cue[1] if cue else None)
+        role = "dateline" if dateline and pos.precision != "country" else None
+        if role is None and is_metonym(text, (start, end), pos):
+            role = "metonym"
+        return PlaceFound(name, span, kind, query, pos, pn, role)
+
     i = 0
     while i < last:
         start = starts[i]
-        if in_quote[start] or start in after_title:
+        if words.texts[i] == "The" and run[i]:
+            i += 1  # "The Caucasus": the article is not the name
+            continue
+        if skip[start] or not_place[start]:
             i += 1
             continue
         hit = None
@@ -189,26 +336,99 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
             end = ends[k] - 2 if possessive[k] else ends[k]
             if end - start < 3:
                 continue
-            name = text[start:end]
-            cue = cue_of[k]
-            query = f"{name} {cue[0]}" if cue else name
-            hint = hint_of[i]
-            pos = locate(query, hint)
-            if pos is None and cue:
-                pos = locate(name, hint)
-            if pos is None:
-                continue
-            if pos.provider == "GeoNames" and pos.country not in mentioned:
-                continue  # a town in a country the report never names: most likely a false match
-            kind = "country" if pos.precision == "country" else (cue[1] if cue else None)
-            span = (start, cue_at[k].end() if cue else ends[k])
-            hit = (k - i + 1, PlaceFound(name, span, kind, query, pos, paragraph_of[i]))
-            break
+            found = place(text[start:end], start, end, k, cue_of[k], hint_of[i], paragraph_of[i])
+            if found is not None:
+                hit = (k - i + 1, found)
+                break
         if hit:
             out.append(hit[1])
             i += hit[0]
-        else:
-            i += 1
+            continue
+        if "-" in words.texts[i]:  # "Rasht-Astara railway", "Kars-Igdir-Aralik": each part on its own
+            offset = start
+            for part in words.texts[i].split("-"):
+                part_end = offset + len(part)
+                bare = part[:-2] if part.endswith(("’s", "'s")) else part
+                if len(bare) >= 3 and bare[:1].isupper():
+                    found = place(bare, offset, offset + len(bare), i, None, hint_of[i], paragraph_of[i])
+                    if found is not None and found.kind != "country":
+                        out.append(found)
+                offset = part_end + 1
+        i += 1
+    index = Spans(spans)
+    out += [PlaceFound(written, span, "border", feature.name, None, index.index(span[0]) or 0)
+            for written, span, feature in find_borders(text)]
+    out += [PlaceFound(m.group(), m.span(), "border", m.group(), None, index.index(m.start()) or 0) for m in lines]
+    out += _unlocated(text, out, skip, not_place, index)
+    out.sort(key=lambda p: p.span)
+    # "Moscow and Tehran will": a capital joined to a government is one too
+    for j in range(len(out) - 1, 0, -1):
+        x, y = out[j - 1], out[j]
+        if (x.role is None) != (y.role is None) and "metonym" in (x.role, y.role) and joined(text, x.span, y.span):
+            if x.role is None and is_capital(x.position):
+                out[j - 1] = replace(x, role="metonym")
+            elif y.role is None and is_capital(y.position):
+                out[j] = replace(y, role="metonym")
+    return out
+
+
+_NAME = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'\-]*[\w](?:\s[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'\-]*[\w]){0,2}"
+# names our gazetteers lack, read as places from the words around them
+_CUED = [
+    (re.compile(rf"\b(?:village|settlement|hamlet)s?\s+of\s+(?P<n>{_NAME})"), "village"),
+    (re.compile(rf"(?P<n>{_NAME})\s+(?:village|settlement)s?\b"), "village"),
+    (re.compile(rf"(?P<n>{_NAME})\s+(?:border\s+)?(?:crossing|checkpoint|check-point|terminal|gate)(?:\s+point)?\b"),
+     "crossing"),
+    (re.compile(rf"\b(?:border\s+)?(?:crossing|checkpoint)\s+(?:point\s+)?(?:at|of)\s+(?P<n>{_NAME})"), "crossing"),
+    (re.compile(rf"(?P<n>{_NAME})\s+(?P<b>[Bb]ridge)\b"), "crossing"),
+    (re.compile(rf"[\"“](?P<n>{_NAME})[\"”]\s+(?:border\s+)?(?:point|crossing|checkpoint)\b"), "crossing"),
+    (re.compile(rf"(?P<n>{_NAME})\s+\((?:Azerbaijan|Armenia|Iran|Georgia|Turkey|Türkiye|Russia)\)"), "village"),
+]
+# "the Tskhinvali occupation line": a line named for a town, not the town
+LINE = re.compile(rf"(?P<n>{_NAME})\s+(?:[Oo]ccupation|[Aa]dministrative\s+[Bb]oundary|[Cc]ontact|[Cc]easefire)"
+                  r"\s+[Ll]ine\b")
+# "Ishkhanasar, Noravan, Aghitu and Sisian": a list of names, some of them known places
+_LIST = re.compile(rf"(?P<l>{_NAME}(?:,\s+{_NAME}){{1,8}},?\s+and\s+{_NAME})")
+
+
+def _unlocated(text: str, found: list[PlaceFound], skip: bytearray, not_place: bytearray,
+               index: Spans) -> list[PlaceFound]:
+    """Places no gazetteer knows, where the words around a name say it is one ("near Kurunj
+    village", "the Hakari bridge", "Kirants (Armenia)", a name listed among known towns).
+    They have no position: the review shows them as not located."""
+    taken = bytearray(len(text) + 1)
+    for p in found:
+        taken[p.span[0]:p.span[1]] = b"\1" * (p.span[1] - p.span[0])
+    towns = {p.span[0] for p in found if p.position is not None and p.kind != "country"}
+    out: list[PlaceFound] = []
+
+    def add(name: str, a: int, b: int, kind: str, span_end: int) -> None:
+        while " " in name and name.split(" ", 1)[0].lower() in LEADING_WORDS:
+            first = name.split(" ", 1)[0]
+            name, a = name[len(first) + 1:], a + len(first) + 1
+        if name.lower() in LEADING_WORDS:
+            return
+        if taken.find(1, a, b) >= 0 or skip[a] or not_place[a] or len(name) < 3:
+            return
+        if any(w.lower() in COMMON_WORDS or demonym_country(w) or _country_of_name(w) for w in name.split()):
+            return
+        taken[a:b] = b"\1" * (b - a)
+        out.append(PlaceFound(name, (a, span_end), kind, name, None, index.index(a) or 0))
+
+    for rx, kind in _CUED:
+        for m in rx.finditer(text):
+            a, b = m.span("n")
+            name = m.group("n")
+            if kind == "crossing" and "b" in rx.groupindex and m.group("b")[0].isupper():
+                name, b = text[a:m.end("b")], m.end("b")  # "Margara Bridge" is all name
+            add(name, a, b, "border" if kind == "border" else kind, m.end() if kind == "border" else b)
+    for m in _LIST.finditer(text):
+        items = [(x.group(), x.start()) for x in re.finditer(_NAME, m.group("l"))]
+        known = sum(m.start() + off in towns for _, off in items)
+        if known * 2 >= len(items):
+            for name, off in items:
+                a = m.start() + off
+                add(name, a, a + len(name), "town", a + len(name))
     return out
 
 
