@@ -131,6 +131,15 @@ def found_dates(result: Extraction) -> set[str]:
     return named
 
 
+GENERIC = {"bridge", "crossing", "border", "checkpoint", "railway", "rail", "road", "point", "terminal", "gate",
+           "exercise", "exercises", "drill", "drills", "the"}
+
+
+def draft_name(name: str) -> str:
+    """A draft's name folded, without the generic words a name may or may not carry ("Hakari bridge")."""
+    return " ".join(w for w in normalise(name).split() if w not in GENERIC)
+
+
 def score_drafts(result: Extraction, labels: list[dict], out: Scored) -> None:
     out.drafts_wanted = len(labels)
     usable = 0
@@ -138,9 +147,10 @@ def score_drafts(result: Extraction, labels: list[dict], out: Scored) -> None:
         for d in result.drafts:
             if d.kind not in DRAFT_KINDS.get(lab["kind"], {lab["kind"]}):
                 continue
-            if lab.get("name") and normalise(d.name) != normalise(lab["name"]):
+            if lab.get("name") and draft_name(d.name) != draft_name(lab["name"]):
                 continue
-            start, end = d.fields.get("start"), d.fields.get("end")
+            # a crossing's day is the day it was used or changed (its status date)
+            start, end = d.fields.get("start") or d.fields.get("status_date"), d.fields.get("end")
             if (start.isoformat() if start else None) != lab.get("start"):
                 continue
             if lab.get("end") and (end.isoformat() if end else None) != lab["end"]:

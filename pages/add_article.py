@@ -27,7 +27,7 @@ from frontier_atlas.jobs.tasks import INLINE_CHARS, extract_article
 from frontier_atlas.jobs.worker import DONE, ZYGOTE, start_zygote
 from frontier_atlas.map.canvas import build_places_map
 from frontier_atlas.places.review import position_row
-from frontier_atlas.present.article import marked_article
+from frontier_atlas.present.article import marked_article, why_chosen
 from frontier_atlas.present.escaping import md_text
 
 
@@ -243,7 +243,8 @@ def review_drafts(result: Extraction, review: keys.DraftReview) -> tuple[dict[in
     originals = _draft_rows(result)
     col_text, col_drafts = st.columns([1, 1], gap="medium")
     with col_text:
-        st.markdown("**The article** (blue: places, amber: dates, violet: parties)")
+        st.markdown("**The article** (blue: places, amber: dates, violet: parties, "
+                    "grey: a capital standing for its government)")
         st.html(marked_article(result))
     with col_drafts:
         total = len(result.drafts)
@@ -266,9 +267,9 @@ def review_drafts(result: Extraction, review: keys.DraftReview) -> tuple[dict[in
                                        num_rows="dynamic", hide_index=True, width="stretch")
                 review.note(i, keep, [{"field": _cell(r["field"]), "value": _cell(r["value"])}
                                       for r in table.to_dict("records")])
-                spans = d.spans.get("name", [])
-                if spans:
-                    st.caption(md_text("from: " + result.text[spans[0][0]:spans[0][1]]))
+                why = why_chosen(result.text, d)
+                if why:
+                    st.caption(md_text("; ".join(f"{field} from {words}" for field, words in why)))
     return review.chosen(originals)
 
 

@@ -30,6 +30,8 @@ INTRODUCER = re.compile(r"\b(?:dubbed|code-?named|named|called|titled|entitled|k
 # "codenamed Conquerors of Khaybar", unquoted
 INTRODUCED = re.compile(rf"\b(?:dubbed|code-?named|named|called|titled|entitled)\s+(?:the\s+)?"
                         rf"(?P<words>{_CAP}(?:{_LINK}{_CAP}){{0,5}})")
+_DRILL_AFTER = re.compile(r"[\s,]*(?:[A-Za-z\-]+\s+){0,2}(?:exercises?|drills?|manoeuvres?|maneuvers?|war games)\b",
+                          re.I)
 DRILL_WORD = re.compile(r"\b(?:exercises?|drills?|manoeuvres?|maneuvers?|war games|operation)\b", re.I)
 # words that begin a phrase, not a name ("In 2020", "Since 2023", "The 2024 drill")
 _NOT_NAME = {"in", "on", "since", "by", "from", "until", "through", "during", "the", "of", "before", "after",
@@ -86,13 +88,13 @@ def find_codenames(text: str) -> list[Codename]:
 
     for m in QUOTED.finditer(text):
         inner = (m.group("q1") or m.group("q2")).strip(" ,.")
-        if not inner[:1].isupper() or len(inner.split()) > 6 or any(c in inner for c in ".;!?"):
-            continue
         before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 30]
-        introduced = bool(INTRODUCER.search(before)) or bool(DRILL_WORD.match(after.lstrip(" ,"))) \
+        introduced = bool(INTRODUCER.search(before)) or bool(_DRILL_AFTER.match(after)) \
             or bool(re.search(r"\b(?:exercises?|drills?|manoeuvres?|maneuvers?)\s*\Z", before, re.I))
-        if introduced or NAME_YEAR.fullmatch(inner):
-            add(inner, m.start(), m.end(), "quoted", introduced)
+        # a name: capitalised, or whatever a "dubbed" introduces; short, not a sentence
+        if not introduced and (not inner[:1].isupper() or len(inner.split()) > 6 or any(c in inner for c in ".;!?")):
+            continue
+        add(inner, m.start(), m.end(), "quoted", introduced)  # a draft takes it only in a drill sentence
     for m in NAME_YEAR.finditer(text):
         words, start = _trim(m.group("words"), m.start("words"))
         if not _words_ok(words):

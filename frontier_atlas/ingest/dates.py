@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from frontier_atlas.ingest.sentences import sentence_spans
+
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 MONTHS["sept"] = 9
@@ -22,12 +24,14 @@ MONTHS["sept"] = 9
 # are tried: a pass of a 2 MB text ran 2-4 times faster with it. (All uses are re.I.)
 _M = (r"(?=[" + "".join(sorted({m[0] for m in MONTHS})) + r"])(?P<month>"
       + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?")
+_M2 = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"  # a second month, not captured
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15}
 _M_LOWER = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"  # on lower-cased text
 _WORD_CHAR = re.compile(r"\w")
 _IN_BEFORE = re.compile(r"\bin\s+\Z")  # "in " ending where a month begins
 _DAYS_BEFORE = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\Z", re.I)  # ends where "-day" begins
+_FULL_MONTH_END = re.compile(r"(?i:" + "|".join(m for m in calendar.month_name if m) + r")\.\Z")
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
 
@@ -94,6 +98,23 @@ def _near_year(month: int, day: int, published: date, context: int | None) -> in
     return year
 
 
+def _numeric(a: int, b: int, year: int, sep: str, published: date) -> date | None:
+    """"17/10/2022", "10/17/2022", "01.10.2021": day and month in either order where only one
+    order is a date; where both are, the one within a month before publication (a report
+    dates what just happened), else none: a guess would be an invented date."""
+    options = []
+    for month, day in ((b, a), (a, b)) if sep == "." else ((a, b), (b, a)):
+        try:
+            options.append(date(year, month, day))
+        except ValueError:
+            continue
+    options = list(dict.fromkeys(options))
+    if len(options) == 1:
+        return options[0]
+    recent = [d for d in options if timedelta(0) <= published - d <= timedelta(days=31)]
+    return recent[0] if len(recent) == 1 else None
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each paragraph: blocks separated by blank lines."""
     spans, start = [], 0
@@ -131,13 +152,15 @@ def _stretches(spans: list[tuple[int, int]], only: list[int]) -> list[tuple[int,
 
 
 def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None = None,
-               fast: bool = True, only: list[int] | None = None) -> list[DateFound]:
+               fast: bool = True, only: list[int] | None = None,
+               names: list[tuple[int, int]] | None = None) -> list[DateFound]:
     """Every date expression we can resolve, in text order.
 
     Linear in the text: each pattern runs once over it, a match's paragraph is found by
     bisection, and a span is checked against those already taken with a mask of the text.
     ``only``: the paragraphs (indexes into ``spans``, increasing) to read, when the caller
-    needs no others; every rule stays within its paragraph, so their finds are the same."""
+    needs no others; every rule stays within its paragraph, so their finds are the same.
+    ``names``: spans of codenames ("Kavkaz-2020"), whose numbers are not dates."""
     spans = paragraphs(text) if spans is None else spans
     read = spans if only is None else [spans[i] for i in only]
     masked = _masked(text, read)
@@ -155,28 +178,37 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
     # one byte per character: set where a date or a quotation already is
     occupied = bytearray(len(text))
     for a, b in quoted_spans(text):
+        if len(text[a:b].split()) <= 4:  # a name ("Aras 2025"); a quoted statement's dates count
+            occupied[a:b] = b"\1" * (b - a)
+    for a, b in names or ():
         occupied[a:b] = b"\1" * (b - a)
+    sentence_starts = [a for a, _ in sentence_spans(text)]
 
     def para_of(pos: int) -> int:
         return bisect_right(starts, pos) - 1
 
+    def sentence_of(pos: int) -> int:
+        return bisect_right(sentence_starts, pos) - 1
+
     # A pattern that begins with ``\b`` is tried at every position of the text; one that begins
     # with its literal is found by a fast search, so ``\b`` is written as a look back after it:
     # ``(?<!\w.{4})`` after "this" says the character before "this" is not a letter.
-    contexts: dict[int, int] = {}  # paragraph -> the year "last year" or "this year" sets
+    contexts: dict[int, int] = {}  # sentence -> the year "last year" or "this year" sets for it
     for m in scan(r"this(?<!\w.{4}) year\b", masked, re.I):
-        contexts[para_of(m.start())] = published.year
+        contexts[sentence_of(m.start())] = published.year
     for m in scan(r"last(?<!\w.{4}) year\b", masked, re.I):
-        contexts[para_of(m.start())] = published.year - 1  # "last year" wins, as before
+        contexts[sentence_of(m.start())] = published.year - 1  # "last year" wins, as before
 
     def add(span: tuple[int, int], start: date, end: date | None, precision: str, rule: str) -> None:
         a, b = span
+        if text[b - 1:b] == "." and _FULL_MONTH_END.search(text, a, b):
+            b -= 1  # "in March.": the sentence's stop, not an abbreviation's
         if occupied.find(1, a, b) < 0:
             occupied[a:b] = b"\1" * (b - a)
             found.append(DateFound(start, end, precision, (a, b), text[a:b], rule, para_of(a)))
 
     def context_of(m: re.Match) -> int | None:
-        return contexts.get(para_of(m.start()))
+        return contexts.get(sentence_of(m.start()))
 
     low = masked.lower() if fast else None
     if low is not None and len(low) != len(masked):
@@ -204,6 +236,16 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
          rf"(?:,?\s+(?P<year>\d{{4}}))?", "range month day"),
         (rf"from(?<!\w.{{4}})\s+(?P<d1>\d{{1,2}})\s+(?:to|until|through|-|–)\s+(?P<d2>\d{{1,2}})\s+{_M}"
          rf"(?:\s+(?P<year>\d{{4}}))?", "range day month"),
+    ]
+    rules += [
+        # "September 21-26", "September 21–26, 2020", "21-26 September"
+        (rf"(?<![\w\-–]){_M}\s+(?P<d1>\d{{1,2}})\s*[-–]\s*(?P<d2>\d{{1,2}})(?!\d)(?:,?\s+(?P<year>\d{{4}}))?",
+         "range month day-day"),
+        (rf"(?<![\w\-–])(?P<d1>\d{{1,2}})\s*[-–]\s*(?P<d2>\d{{1,2}})\s+{_M}(?:\s+(?P<year>\d{{4}}))?",
+         "range day-day month"),
+        # "between Oct. 23 and Oct. 25", "between May 15 and 20"
+        (rf"between(?<!\w.{{7}})\s+{_M}\s+(?P<d1>\d{{1,2}})\s+and\s+(?:{_M2}\s+)?(?P<d2>\d{{1,2}})(?!\d)"
+         rf"(?:,?\s+(?P<year>\d{{4}}))?", "range between"),
     ]
     for pattern, rule in rules:
         for m in scan(pattern, masked, re.I):
@@ -251,25 +293,57 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
     for m in scan(r"on(?<!\w..)\s+(?P<wd>" + "|".join(WEEKDAYS) + r")\b", masked, re.I):
         back = (published.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
         add(m.span(), published - timedelta(days=back), None, "day", "weekday before publication")
+    for m in scan(r"(?<![\d/.])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d\d)(?![\d/.]\d)",
+                  masked):
+        when = _numeric(int(m.group("a")), int(m.group("b")), int(m.group("year")), m.group("sep"), published)
+        if when:
+            add(m.span(), when, None, "day", "numeric date")
+    for m in scan(rf"\b(?P<which>last|next|this|past)\s+{_M}(?!\s+\d)", masked, re.I):
+        month, which = _month(m), m.group("which").lower()
+        year = published.year
+        if which in ("last", "past"):
+            year -= month >= published.month
+        elif which == "next":
+            year += month <= published.month
+        add(m.span(), date(year, month, 1), None, "month", f"{which} month")
+    for m in scan(rf"\b(?:in\s+)?(?:the\s+)?(?:mid|early|late|end of|beginning of|middle of)[\s\-]+(?:of\s+)?{_M}"
+                  rf"(?:\s+(?P<year>(?:19|20)\d\d))?(?!\s+\d{{1,2}}\b)", masked, re.I):
+        month = _month(m)
+        year = int(m.group("year")) if m.group("year") else (
+            context_of(m) or (published.year if month <= published.month else published.year - 1))
+        add(m.span(), date(year, month, 1), None, "month", "part of a month")
+    for m in scan(r"\b(?P<which>last|next)\s+year\b", masked, re.I):
+        year = published.year + (1 if m.group("which").lower() == "next" else -1)
+        add(m.span(), date(year, 1, 1), None, "year", f"{m.group('which').lower()} year")
+    for m in scan(r"tomorrow(?<!\w.{8})\b", masked, re.I):
+        add(m.span(), published + timedelta(days=1), None, "day", "tomorrow")
+    for m in scan(r"(?:until|till|through|by|next)(?<!\w.{5})\s+(?P<wd>" + "|".join(WEEKDAYS) + r")\b", masked, re.I):
+        ahead = (WEEKDAYS[m.group("wd").lower()] - published.weekday()) % 7 or 7
+        add(m.span(), published + timedelta(days=ahead), None, "day", "weekday after publication")
+    for m in scan(r"(?P<wd>" + "|".join(name.capitalize() for name in WEEKDAYS) + r")\b", masked):
+        if m.start() and _WORD_CHAR.match(masked, m.start() - 1):
+            continue
+        back = (published.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
+        add(m.span(), published - timedelta(days=back), None, "day", "weekday before publication")
     for m in scan(r"the(?<!\w.{3})\s+(?P<decade>(?:19|20)\d0)s\b", masked, re.I):
         y = int(m.group("decade"))
         add(m.span(), date(y, 1, 1), date(y + 9, 12, 31), "year", "decade")
-    for m in scan(r"(?P<year>(?:19|20)(?<!\w..)\d{2})\b", masked):
+    for m in scan(r"(?P<year>(?:19|20)(?<!\w..)(?<![A-Za-z]-..)\d{2})\b(?!-\w)", masked):
         add(m.span(), date(int(m.group("year")), 1, 1), None, "year", "year")
 
     # "the four-day drill": a start day in the same paragraph gets its end. The first such
     # start in the order the rules found them, then the next for the next duration.
-    open_starts: dict[int, deque[int]] = {}
+    open_starts: dict[int, deque[int]] = {}  # sentence -> the starts in it still without an end
     for i, f in enumerate(found):
-        if f.precision == "day" and f.end is None and f.rule != "today":
-            open_starts.setdefault(f.paragraph, deque()).append(i)
+        if f.precision == "day" and f.end is None and f.rule not in ("today", "weekday after publication"):
+            open_starts.setdefault(sentence_of(f.span[0]), deque()).append(i)
     # found by its "-day" (a fast search), the number then read just before it
     for m in scan(r"[- ]day\b", masked, re.I):
         m = _DAYS_BEFORE.search(masked, max(0, m.start() - 12), m.start())
         if m is None:
             continue
         n = NUMBER_WORDS.get(m.group("n").lower()) or int(m.group("n"))
-        waiting = open_starts.get(para_of(m.start()))
+        waiting = open_starts.get(sentence_of(m.start()))
         if waiting:
             i = waiting.popleft()
             found[i] = replace(found[i], end=found[i].start + timedelta(days=n - 1),

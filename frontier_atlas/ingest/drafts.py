@@ -1,7 +1,11 @@
-"""Draft records from a report: exercises, crossings, regions and events, for review.
+"""Draft records from a report: exercises, crossings, incidents, agreements and regions, for review.
 
-The drafts are proposals. Each field keeps the spans of text it came from; nothing
-becomes a record until the analyst confirms it on the review screen.
+One draft per event the report is about, each filled from the sentences about that
+event, not its whole paragraph: an exercise from the sentences that name it or go on
+about the drill, a crossing from those that name it, an incident or an agreement from
+the sentences that say what happened. The drafts are proposals. Each field keeps the
+spans of text it came from; nothing becomes a record until the analyst confirms it on
+the review screen.
 
 ``extract`` checks the text against the limits in ``ingest.reading`` before any work
 (``TextLimitError`` past one) and is linear in the text: finds are grouped by paragraph
@@ -16,12 +20,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from frontier_atlas.domain.countries import alpha3
+from frontier_atlas.domain.text import normalise
 from frontier_atlas.geocode.chain import GeocoderChain
-from frontier_atlas.ingest.dates import DateFound, find_dates
+from frontier_atlas.ingest.codenames import Codename, find_codenames
+from frontier_atlas.ingest.dates import NUMBER_WORDS, DateFound, find_dates
 from frontier_atlas.ingest.entities import (
     CountryFound,
     PlaceFound,
@@ -30,7 +36,6 @@ from frontier_atlas.ingest.entities import (
     find_countries,
     find_forces,
     find_places,
-    is_dateline,
     paragraph_spans,
 )
 from frontier_atlas.ingest.reading import (
@@ -41,10 +46,40 @@ from frontier_atlas.ingest.reading import (
     TextLimitError,
     check_text,
 )
+from frontier_atlas.ingest.sentences import Sentences
 
-EXERCISE_CUES = re.compile(r"\b(?:exercise|drills?|manoeuvres?|maneuvers?|war games)\b", re.I)
-CODENAME = re.compile(r"“([^”]{2,60})”|\"([^\"]{2,60})\"")
+EXERCISE_CUES = re.compile(r"\b(?:exercises?|drills?|manoeuvres?|maneuvers?|war games)\b", re.I)
+INCIDENT_CUES = re.compile(
+    r"\b(?:opened fire|fired|firing|shell(?:ed|ing)|shots?|shooting|shootout|clash(?:es|ed)?|skirmish(?:es)?|"
+    r"attack(?:ed|s)?|killed|wounded|injured|detained|violat(?:ed|ions?)|provocation|drone strikes?|"
+    r"borderi[sz]ation|withdr[ae]w(?:al|n|ing|s)?|intrusion|incursion|checkpoint was (?:set up|installed)|"
+    r"installed a checkpoint|set up a checkpoint|closed)\b", re.I)
+DEAL = re.compile(r"\b(?:sign(?:ed|s|ing)?|agreed (?:on|to)|adopted|reached|initiall?ed|concluded|finali[sz]ed?|"
+                  r"approved)\b[^.;]{0,80}?\b(?P<what>agreement|memorandum(?: of understanding)?|"
+                  r"protocol(?:-description)?|contract|deal|treaty|declaration|road ?map)\b", re.I)
+# a document's own name: "Memorandum of Understanding between … on the … project", "Protocol-description"
+DOCUMENT = re.compile(r"\b(?:Memorandum|Agreement|Protocol|Treaty|Declaration|Contract)[\w\-]*"
+                      r"(?:\s+(?:of|on|between|and|the|[A-Z][\w\-]*|for)){0,30}")
+# visits and talks: "will visit Iran … negotiations", "delegations … visited … Astara"
+MEETING_CUES = re.compile(r"\b(?:visit(?:ed|s|ing)?|held talks|negotiations|talks were held|met with)\b", re.I)
+# a drill sentence about another drill than the report's named one
+OTHER_DRILL = re.compile(r"\b(?:previous|earlier|similar|former|prior|another|future|upcoming|next|amid|"
+                         r"follows|following|last year)\b", re.I)
+DURATION = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(NUMBER_WORDS) + r")[- ]day\b", re.I)
+PARTAKE = re.compile(r"\b(?:tak(?:e|es|ing)|took) part\b|\bparticipat", re.I)
+BEGAN = re.compile(r"\b(?:began|begun|begins|kicked off|kicks off|started|starts|launched|commenced|got under ?way|"
+                   r"is under ?way|are under ?way|opened)\b", re.I)
+ENDS = re.compile(r"\b(?:until|till|through|to run to|end(?:s|ed|ing)? on|conclude[sd]? on|last until)\s+\Z", re.I)
 CROSSING_CUE = re.compile(r"\bcross(?:ed|ing|es)?\b", re.I)
+RAIL = re.compile(r"\brail(?:way|road)?s?\b", re.I)
+# an adjective that is a person's or an office's, not a party to the event ("Azerbaijani President")
+_TITLE_AFTER = re.compile(r"\s+(?:President|Prime Minister|Foreign Minister|Defen[cs]e Minister|Minister|"
+                          r"Ambassador|Embassy|Foreign Ministry|Defen[cs]e Ministry|Ministry|side|media|officials?|"
+                          r"leader|spokesman|spokesperson|envoy|delegation|news agency|agency|parliament|MP)\b")
+_BORDER_NEAR = re.compile(r"(?:\bborder(?:ing|s)?\s+(?:with\s+)?(?:the\s+)?|\bnear\s+(?:the\s+)?|"
+                          r"\b(?:reclaimed|captured|seized|retaken|recaptured|taken|liberated|regained) from\s+)\Z")
+_BORDER_AFTER = re.compile(r"\s*(?:[’']s\s+)?(?:[-–]\s*\w+\s+)?(?i:border)\b"
+                           r"(?!\s+(?i:guards?|troops|service|police|forces))")
 REGION_CUE = re.compile(r"\b(?:disputed|contested|breakaway)\b", re.I)
 INTO = re.compile(r"\binto\s+(\w+)")
 RECOGNISED = re.compile(r"internationally recognized as part of (\w+)", re.I)
@@ -135,55 +170,222 @@ def _too_many(max_drafts: int) -> TextLimitError:
     return TextLimitError("MAX_DRAFTS", max_drafts, max_drafts, "draft records", at_least=True)
 
 
+_LINK_WORDS = {"of", "on", "between", "and", "the", "for", "in"}
+
+
+def _trim_name(name: str) -> str:
+    """A document's name without the link words it ended on ("Protocol-description of" -> "Protocol-description")."""
+    parts = name.split()
+    while parts and parts[-1].lower() in _LINK_WORDS:
+        parts.pop()
+    return " ".join(parts).rstrip(" ,.;")
+
+
+_TOKEN = re.compile(r"[\w’'\-]+")
+
+
+def _hyphenated(text: str, span: tuple[int, int]) -> tuple[str, str] | None:
+    """("Margara-Alican", "Alican") when the name at ``span`` is one side of a hyphenated pair."""
+    a = span[0]
+    while a > 0 and (text[a - 1].isalnum() or text[a - 1] == "-"):
+        a -= 1
+    m = _TOKEN.match(text, a)
+    if not m or "-" not in m.group():
+        return None
+    parts = [x for x in m.group().split("-") if x]
+    if len(parts) != 2 or not all(x[:1].isupper() for x in parts):
+        return None
+    here = text[span[0]:span[1]].split()[0]
+    other = parts[1] if parts[0] == here else parts[0] if parts[1] == here else None
+    return (m.group(), other) if other else None
+
+
+def _party(text: str, c: CountryFound) -> bool:
+    """Whether a country named in a sentence about an event takes part in it: not an
+    office's adjective ("Azerbaijani President"), not a border named as a location
+    ("regions bordering Azerbaijan", "near the Iranian border")."""
+    a, b = c.span
+    if not c.named and _TITLE_AFTER.match(text, b):
+        return False
+    return not (_BORDER_NEAR.search(text, max(0, a - 30), a) or _BORDER_AFTER.match(text, b))
+
+
+@dataclass
+class _Event:
+    """What a draft is made from: its kind, name and the sentences about it."""
+    kind: str
+    name: str
+    name_span: tuple[int, int]
+    core: list[int]  # sentences that name it or say what happened
+    scope: list[int]  # those and the sentences that go on about it
+    extra: dict = field(default_factory=dict)
+
+
 def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: list[tuple[int, int]],
              max_drafts: int, dates_before: int | None, progress: Callable[[float, str], None]) -> Extraction:
     index = Spans(paragraphs)
     progress(0.05, "finding countries")
     words = Words(text, paragraphs)
     countries = find_countries(text, paragraphs, words)
+    codenames = find_codenames(text)
     progress(0.15, "finding places")
-    places = find_places(text, geocoder, spans=paragraphs, countries=countries, words=words)
-    n = len(paragraphs)
+    places = find_places(text, geocoder, spans=paragraphs, countries=countries, words=words, codenames=codenames)
+    sentences = Sentences(text)
+    n_sent = len(sentences)
+    para_of_sentence = [index.index(a) for a, _ in sentences.spans]
+    sentences_in_paragraph = _ByParagraph(list(range(n_sent)), lambda k: para_of_sentence[k])
 
-    # ---- exercises: a quoted codename in a paragraph about a drill (found before the dates,
-    # which are read only where a draft or the review needs them)
-    about_drill = sorted({pn for m in EXERCISE_CUES.finditer(text)
-                          if (pn := index.index(m.start())) is not None})
-    drill = set(about_drill)
-    codename_memo: dict[int, bool] = {}
+    def sentence_of(pos: int) -> int:
+        return sentences.index(pos)
 
-    def has_codename(q: int) -> bool:
-        if q not in codename_memo:
-            codename_memo[q] = CODENAME.search(text, *paragraphs[q]) is not None
-        return codename_memo[q]
+    drill_sentences = {sentence_of(m.start()) for m in EXERCISE_CUES.finditer(text)}
+    events: list[_Event] = []
 
-    exercises: list[tuple[int, list[re.Match], list[int]]] = []
-    for pn in about_drill:
-        p0, p1 = paragraphs[pn]
-        names = list(CODENAME.finditer(text, p0, p1))
-        if not names:
+    # ---- exercises: one per codename, from the sentences that name it and those after that
+    # go on about a drill, up to the next sentence naming another exercise
+    named_in: dict[int, set[str]] = {}
+    by_name: dict[str, list[Codename]] = {}
+    for c in codenames:
+        s = sentence_of(c.span[0])
+        if c.how == "quoted" and not c.introduced and s not in drill_sentences:
             continue
-        # its paragraphs: this one and the following ones still about a drill, up to the next
-        # codename (so the scopes of two codename paragraphs never overlap: linear in all)
-        scope = [pn]
-        for q in range(pn + 1, n):
-            if q not in drill or has_codename(q):
-                break
-            scope.append(q)
-        exercises.append((pn, names, scope))
-    # (match, its paragraph) of each agreement cue
-    agreements = [(m, pn) for m in AGREEMENT_CUE.finditer(text) if (pn := index.index(m.start())) is not None]
-    crossings = [p for p in places if p.kind == "crossing"]
-    if sum(len(names) for _, names, _ in exercises) + len(crossings) > max_drafts:
+        if re.search(r"\b(?:slogan|motto|theme)\s*\Z", text[max(0, c.span[0] - 20):c.span[0]], re.I):
+            continue
+        if s not in drill_sentences and not c.introduced:
+            continue
+        key = normalise(c.name)
+        by_name.setdefault(key, []).append(c)
+        named_in.setdefault(s, set()).add(key)
+    # drill sentences before any exercise is named (the lead: "Iran launched a joint drill Sunday …")
+    # are about the first one named
+    first_named = min((sentence_of(c[0].span[0]) for c in by_name.values()), default=0)
+    lead = [k for k in sorted(drill_sentences) if k < first_named and not OTHER_DRILL.search(text, *sentences.spans[k])]
+    for key, found in by_name.items():
+        core, scope = ([*lead], [*lead]) if sentence_of(found[0].span[0]) == first_named else ([], [])
+        for c in found:
+            s = sentence_of(c.span[0])
+            core.append(s)
+            scope.append(s)
+            pn = para_of_sentence[s]
+            # the sentences before it in its paragraph that are about a drill ("… conducted drills
+            # in Aslanduz. The four-day drill, codenamed “Aras Joint Exercise,” began …")
+            for k in range(s - 1, max(-1, s - 4), -1):
+                if para_of_sentence[k] != pn or k not in drill_sentences or named_in.get(k, set()) - {key}:
+                    break
+                core.append(k)
+                scope.append(k)
+            for k in range(s + 1, min(n_sent, s + 8)):
+                if named_in.get(k, set()) - {key}:
+                    break  # another exercise's sentence
+                pk = para_of_sentence[k]
+                if pk is None or pn is None or pk > pn + 1:
+                    break
+                if k in drill_sentences:
+                    core.append(k)
+                    scope.append(k)
+                elif pk == pn:
+                    scope.append(k)
+                elif pk == pn + 1 and k not in drill_sentences:
+                    break
+        # "taking part", "participated": who else, in the sentences after a name
+        partake = []
+        for c in found:
+            s = sentence_of(c.span[0])
+            for k in range(s + 1, min(n_sent, s + 8)):
+                if named_in.get(k, set()) - {key}:
+                    break
+                if k not in core and PARTAKE.search(text, *sentences.spans[k]):
+                    partake.append(k)
+        if len(by_name) == 1:  # the report's one exercise: its other drill sentences are about it too
+            core += [k for k in drill_sentences if not named_in.get(k, set()) - {key}
+                     and not OTHER_DRILL.search(text, *sentences.spans[k])]
+            scope += core
+        first = found[0]
+        span = first.span
+        name = first.name.strip("“”\" ,.")
+        events.append(_Event("exercise", name, span, sorted(set(core)), sorted(set(scope)),
+                             {"partake": sorted(set(partake) - set(core))}))
+
+    # ---- crossings: one per crossing named, from the sentences that name it
+    crossing_places: dict[str, list[PlaceFound]] = {}
+    for p in places:
+        if p.kind == "crossing":
+            crossing_places.setdefault(normalise(p.name), []).append(p)
+    for group in crossing_places.values():
+        ss = sorted({sentence_of(p.span[0]) for p in group})
+        events.append(_Event("crossing", group[0].name, group[0].span, ss, ss, {"place": group[0]}))
+
+    # ---- agreements: the seed's "agreed on the text of a peace agreement", then any document signed
+    agreement_sentences: set[int] = set()
+    for m in AGREEMENT_CUE.finditer(text):
+        s = sentence_of(m.start())
+        if s in agreement_sentences:
+            continue
+        agreement_sentences.add(s)
+        events.append(_Event("agreement", "", m.span(), [s], [s], {"cue": m}))
+    for m in DEAL.finditer(text):
+        s = sentence_of(m.start())
+        if s in agreement_sentences or s in drill_sentences:
+            continue
+        agreement_sentences.add(s)
+        events.append(_Event("deal", "", m.span(), [s], [s], {"cue": m}))
+
+    # ---- incidents: the sentences of a paragraph that say something happened, one of them at a
+    # place; paragraphs about the same place are one incident
+    place_sentences: dict[int, list[PlaceFound]] = {}
+    for p in places:
+        if p.kind != "country" and p.role is None:
+            place_sentences.setdefault(sentence_of(p.span[0]), []).append(p)
+    taken = {s for e in events for s in e.core}
+    by_paragraph: dict[int, list[re.Match]] = {}
+    for m in INCIDENT_CUES.finditer(text):
+        s = sentence_of(m.start())
+        if s not in taken and s not in drill_sentences:
+            by_paragraph.setdefault(para_of_sentence[s], []).append(m)
+    incidents: dict[str, _Event] = {}
+    last: tuple[int, _Event] | None = None  # the paragraph the last incident was read in, and it
+    for pn, cues in by_paragraph.items():
+        ss = list(dict.fromkeys(sentence_of(m.start()) for m in cues))
+        at = [p for s in ss for p in place_sentences.get(s, [])]
+        if not at:
+            if last is not None and last[0] == pn - 1:  # the story goes on in the next paragraph
+                last[1].core += ss
+                last = (pn, last[1])
+            continue
+        key = normalise(at[0].position.matched if at[0].position else at[0].name)
+        if key in incidents:
+            incidents[key].core += [s for s in ss if s not in incidents[key].core]
+            last = (pn, incidents[key])
+            continue
+        cue = next(m for m in cues if sentence_of(m.start()) in place_sentences)
+        incidents[key] = _Event("incident", cue.group().lower(), cue.span(), ss, ss, {"cue": cue})
+        last = (pn, incidents[key])
+        events.append(incidents[key])
+
+    taken |= {s for e in incidents.values() for s in e.core}
+    meetings: dict[int, _Event] = {}  # one a paragraph
+    for m in MEETING_CUES.finditer(text):
+        s = sentence_of(m.start())
+        pn = para_of_sentence[s]
+        if s in taken or s in drill_sentences or s not in place_sentences or pn in meetings:
+            continue
+        meetings[pn] = _Event("meeting", m.group().lower(), m.span(), [s], [s], {"cue": m})
+        events.append(meetings[pn])
+
+    if sum(e.kind in ("exercise", "crossing") for e in events) > max_drafts:
         raise _too_many(max_drafts)  # known before the dates are read: a refusal costs no more
 
     progress(0.6, "finding dates")
     wanted = None
     if dates_before is not None:
-        wanted = {q for _, _, scope in exercises for q in scope} | {p.paragraph for p in crossings}
-        wanted |= {pn for _, pn in agreements}
+        wanted = {para_of_sentence[s] for e in events for s in e.scope} - {None}
+        wanted |= {p.paragraph for p in places if p.kind == "crossing"}
         wanted |= set(range(bisect_left(index.starts, dates_before)))
-    dates = find_dates(text, published, paragraphs, only=None if wanted is None else sorted(wanted))
+        # regions read their paragraph and the one before
+        wanted |= {q for p in places if p.position is not None and p.position.precision == "region"
+                   for q in (p.paragraph - 1, p.paragraph) if q >= 0}
+    dates = find_dates(text, published, paragraphs, only=None if wanted is None else sorted(wanted),
+                       names=[c.span for c in codenames])
     forces = find_forces(text)
     progress(0.85, "drafting records")
     drafts: list[Draft] = []
@@ -193,88 +395,171 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             raise _too_many(max_drafts)
         drafts.append(d)
 
+    dates_in_sentence = _ByParagraph(dates, lambda f: sentence_of(f.span[0]))
     dates_in = _ByParagraph(dates, lambda f: f.paragraph)
-    places_in = _ByParagraph(places, lambda p: p.paragraph)
+    places_in_sentence = _ByParagraph(places, lambda p: sentence_of(p.span[0]))
+    countries_in_sentence = _ByParagraph(countries, lambda c: sentence_of(c.span[0]))
     countries_in = _ByParagraph(countries, lambda c: c.paragraph)
-    forces_in = _ByParagraph(forces, lambda f: index.index(f[1][0]))
+    forces_in_sentence = _ByParagraph(forces, lambda f: sentence_of(f[1][0]))
     country_starts = [c.span[0] for c in countries]  # increasing: the words do not overlap
     country_ends = [c.span[1] for c in countries]
     country_at = {c.span[0]: c for c in countries}
+    datelines = [p.span[1] for p in places if p.role == "dateline"]
 
-    for pn, names, scope in exercises:
-        days = [f for q in scope for f in dates_in[q] if f.precision == "day" and f.rule != "today"]
-        local = [p for p in places_in[pn] if p.kind != "country" and not is_dateline(text, p)]
-        local_names = list(dict.fromkeys(p.name if not p.kind or p.kind == "region" and p.query == p.name
-                                         else p.query for p in local))
-        codes = [c for q in scope for c in countries_in[q]]
-        units = [f for q in scope for f in forces_in[q]]
-        unit_names = list(dict.fromkeys(u for u, _ in units))
-        # "IRGC" adds nothing beside "IRGC Ground Forces"
-        kept_units = [u for u in unit_names if not any(u != o and u in o for o in unit_names)]
-        hosts = [p.position.country for p in local if p.position and p.position.country]
-        host = alpha3(hosts[0]) if hosts else None
-        # the same for every codename of the paragraph: each draft gets a copy (C speed),
-        # though a paragraph of n codenames and n places still copies n * n; hence the limits
-        local_spans, code_spans = [p.span for p in local], [c.span for c in codes]
-        code_names, unit_spans = list(dict.fromkeys(c.code for c in codes)), [span for _, span in units]
-        for m in names:
-            name = (m.group(1) or m.group(2)).strip(" ,.")
-            d = Draft("exercise", name, {"name": name})
-            d.cite("name", m.span())
-            if days:
-                d.fields["start"], d.fields["end"] = days[0].start, days[0].last_day
-                d.fields["date_precision"] = "day"
-                d.cite("start", days[0].span)
-            if local:
-                d.fields["places"] = list(local_names)
-                d.spans["places"] = list(local_spans)
-            if codes:
-                d.fields["participants"] = list(code_names)
-                d.spans["participants"] = list(code_spans)
-            if units:
-                d.fields["forces"] = list(kept_units)
-                d.spans["forces"] = list(unit_spans)
-            if host:
-                d.fields["host"] = [host]
-            add(d)
+    def parties(ss: list[int]) -> list[CountryFound]:
+        found = [c for s in ss for c in countries_in_sentence[s] if _party(text, c)]
+        # a capital standing for its government is that country ("talks between Tehran and Baku")
+        for s in ss:
+            for p in places_in_sentence[s]:
+                if p.role == "metonym" and p.position and p.position.country:
+                    code = alpha3(p.position.country)
+                    if code:
+                        found.append(CountryFound(code, p.span, p.name, p.paragraph))
+        return sorted(found, key=lambda c: c.span)
+
+    def local(ss: list[int]) -> list[PlaceFound]:
+        return [p for s in ss for p in places_in_sentence[s] if p.kind != "country" and p.role is None]
+
+    def best_date(ss: list[int]) -> DateFound | None:
+        found = [f for s in ss for f in dates_in_sentence[s] if f.precision == "day" and f.rule != "today"
+                 and not dateline(f)]
+        ranged = [f for f in found if f.end is not None]
+        return (ranged or found or [None])[0]
+
+    def exercise_span(ss: list[int]) -> tuple[tuple[date, tuple[int, int]], tuple[date, tuple[int, int]] | None] | None:
+        """(start, end) of an exercise, each with the words it came from: a range or a start
+        with a duration; else a start and an "until" day; else, for a drill the report says
+        has begun and ends "until" a day, the day of the report."""
+        found = [f for s in ss for f in dates_in_sentence[s] if f.precision == "day" and f.rule != "today"
+                 and not dateline(f)]
+        ranged = [f for f in found if f.end is not None and f.rule != "weekday after publication"]
+        if ranged:
+            return (ranged[0].start, ranged[0].span), (ranged[0].end, ranged[0].span)
+        # "The four-day Aras Joint Exercise" in one sentence, "began Sunday" in another
+        lasting = next((m for s in ss for m in DURATION.finditer(text, *sentences.spans[s])), None)
+        ends = [f for f in found if ENDS.search(text, max(0, f.span[0] - 20), f.span[0])
+                or f.rule == "weekday after publication"]
+        starts = [f for f in found if f not in ends]
+        if starts:
+            if not ends and lasting:
+                days = NUMBER_WORDS.get(lasting.group("n").lower()) or int(lasting.group("n"))
+                return (starts[0].start, starts[0].span), (starts[0].start + timedelta(days=days - 1), lasting.span())
+            return (starts[0].start, starts[0].span), ((ends[0].start, ends[0].span) if ends else None)
+        if ends:
+            began = next((m for s in ss for m in BEGAN.finditer(text, *sentences.spans[s])), None)
+            if began:
+                return (published, began.span()), (ends[0].start, ends[0].span)
+        return None
+
+    def dateline(f: DateFound) -> bool:
+        """"TEHRAN, December 17": the report's own date at its head, not an event's."""
+        return f.span[0] < 80 and sentence_of(f.span[0]) == 0 and bool(datelines) and f.span[0] - datelines[0] < 40
+
+    def place_names(ps: list[PlaceFound]) -> list[str]:
+        return list(dict.fromkeys(p.name if not p.kind or p.kind == "region" and p.query == p.name
+                                  else p.query if p.position is not None else p.name for p in ps))
+
+    def cite_list(d: Draft, name: str, items: list, span_of: Callable[[Any], tuple[int, int]]) -> None:
+        d.spans[name] = [span_of(x) for x in items]
+
+    for e in events:
+        if e.kind != "exercise":
+            continue
+        d = Draft("exercise", e.name, {"name": e.name})
+        d.cite("name", e.name_span)
+        start, end = exercise_span(e.core) or exercise_span(e.scope) or (None, None)
+        if start:
+            d.fields["start"], d.fields["end"] = start[0], end[0] if end else start[0]
+            d.fields["date_precision"] = "day"
+            d.cite("start", start[1])
+            if end:
+                d.cite("end", end[1])
+        spots = local(e.core) or local(e.scope)
+        if not spots:  # "a peacekeeping exercise in Armenia": the country is the place
+            spots = [p for s in e.core for p in places_in_sentence[s] if p.kind == "country"
+                     and re.search(r"\b(?:in|into|across|inside)\s+\Z", text[max(0, p.span[0] - 10):p.span[0]])]
+        if spots:
+            d.fields["places"] = place_names(spots)
+            cite_list(d, "places", spots, lambda p: p.span)
+        who = parties(e.core + e.extra["partake"])
+        if who:
+            d.fields["participants"] = list(dict.fromkeys(c.code for c in who))
+            cite_list(d, "participants", who, lambda c: c.span)
+        units = [f for s in e.core for f in forces_in_sentence[s]]
+        if units:
+            unit_names = list(dict.fromkeys(u for u, _ in units))
+            # "IRGC" adds nothing beside "IRGC Ground Forces"
+            d.fields["forces"] = [u for u in unit_names if not any(u != o and u in o for o in unit_names)]
+            cite_list(d, "forces", units, lambda f: f[1])
+        hosts = [p.position.country for p in spots if p.position and p.position.country]
+        if hosts:
+            d.fields["host"] = [alpha3(hosts[0])]
+        add(d)
 
     def first_country(pn: int, lo: int, hi: int) -> CountryFound | None:
         return next((countries[j] for j in range(lo, hi) if countries[j].paragraph == pn), None)
 
     into_memo: dict[int, re.Match | None] = {}
-    crossing_memo: dict[int, bool] = {}
-
-    # ---- crossings: a place read as a crossing, in a sentence about crossing
-    for p in crossings:
-        para = paragraphs[p.paragraph]
-        d = Draft("crossing", p.name, {"name": p.name, "places": [p.query], "type": "road"})
+    for e in events:
+        if e.kind != "crossing":
+            continue
+        p: PlaceFound = e.extra["place"]
+        s0 = e.core[0]
+        sent = sentences.spans[s0]
+        d = Draft("crossing", p.name, {"name": p.name, "places": [p.query if p.position else p.name],
+                                       "type": "rail" if RAIL.search(text, *sent) else "road"})
         d.cite("name", p.span)
         # the first country ending within 80 characters before it, else starting within 30 after it
         side_a = (first_country(p.paragraph, bisect_right(country_ends, p.span[0] - 80),
                                 bisect_left(country_ends, p.span[0]))
                   or first_country(p.paragraph, bisect_right(country_starts, p.span[1]),
                                    bisect_left(country_starts, p.span[1] + 30)))
-        if p.paragraph not in into_memo:
-            into_memo[p.paragraph] = INTO.search(text, *para)
-        into = into_memo[p.paragraph]
+        if s0 not in into_memo:
+            into_memo[s0] = INTO.search(text, *sent)
+        into = into_memo[s0]
         if into:
             into_code = country_at.get(into.start(1))
-            if into_code and into_code.paragraph == p.paragraph:
+            if into_code:
                 d.fields["country_b"] = into_code.code
                 d.cite("country_b", into_code.span)
+        own = alpha3(p.position.country) if p.position and p.position.country else None
         j = bisect_right(country_starts, p.span[1])
         after = countries[j] if j < len(countries) and countries[j].paragraph == p.paragraph else None
-        if after and after.code != d.fields.get("country_b"):
+        if after and after.code != d.fields.get("country_b") and after.span[0] - p.span[1] < 40:
             d.fields["country_a"] = after.code  # "crossing in Iran's Ardabil Province"
             d.cite("country_a", after.span)
+        elif own and own != d.fields.get("country_b"):
+            d.fields["country_a"] = own
+            d.cite("country_a", p.span)
         elif side_a and side_a.code != d.fields.get("country_b"):
             d.fields["country_a"] = side_a.code
             d.cite("country_a", side_a.span)
+        if "country_b" not in d.fields:  # the other country its sentences name
+            other = next((c for s in e.core for c in countries_in_sentence[s]
+                          if _party(text, c) and c.code != d.fields.get("country_a")), None)
+            if other:
+                d.fields["country_b"] = other.code
+                d.cite("country_b", other.span)
         d.fields["name_a"] = p.name
-        used = dates_in[p.paragraph]
-        if p.paragraph not in crossing_memo:
-            crossing_memo[p.paragraph] = CROSSING_CUE.search(text, *para) is not None
-        if used and crossing_memo[p.paragraph]:
+        joined_name = _hyphenated(text, p.span)  # "the Margara-Alican crossing": both sides' posts
+        if joined_name:
+            whole, other = joined_name
+            d.name = d.fields["name"] = whole
+            d.fields["name_b"] = other
+            d.fields["places"] = list(dict.fromkeys([*d.fields["places"], other]))
+        if "country_b" not in d.fields:  # the other country the report names most
+            counts: dict[str, int] = {}
+            for c in countries:
+                if c.named and c.code != d.fields.get("country_a"):
+                    counts[c.code] = counts.get(c.code, 0) + 1
+            if counts:
+                code = max(counts, key=counts.get)
+                c = next(c for c in countries if c.code == code and c.named)
+                d.fields["country_b"] = code
+                d.cite("country_b", c.span)
+        used = [f for s in e.core for f in dates_in_sentence[s] if f.precision == "day" and not dateline(f)] or [
+            f for f in dates_in[p.paragraph] if f.precision == "day" and not dateline(f)]
+        if used and (CROSSING_CUE.search(text, *sent) or used[0].paragraph == p.paragraph):
             d.fields["status"] = f"used on {used[0].start.isoformat()} (as reported)"
             d.fields["status_date"] = used[0].start
             d.cite("status_date", used[0].span)
@@ -292,7 +577,8 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         d = Draft("region", p.name, {"name": p.name, "places": [p.name]})
         d.cite("name", p.span)
         scope = [p.paragraph - 1, p.paragraph] if p.paragraph else [p.paragraph]
-        claimants = [c for q in scope for c in countries_in[q]]
+        # claimants are countries named as such, not forces there ("Russian peacekeepers")
+        claimants = [c for q in scope for c in countries_in[q] if c.named]
         if claimants:
             d.fields["claimants"] = list(dict.fromkeys(c.code for c in claimants))
             for c in claimants:
@@ -306,22 +592,67 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
                 d.cite("internationally_recognised_as", rec.span(1))
         add(d)
 
-    # ---- events: agreements on a text (the pattern never spans a line, so never a paragraph)
-    seen: set[int] = set()
-    for m, pn in agreements:
-        if pn in seen:
+    # ---- events: agreements, then incidents
+    for e in events:
+        if e.kind not in ("agreement", "deal"):
             continue
-        seen.add(pn)
-        group = countries_in[pn]
-        parties = group[:bisect_left([c.span[0] for c in group], m.start())]
-        who = " and ".join(dict.fromkeys(c.text for c in parties))
-        name = f"{who} agree on the text of a {m.group('what')}".strip()
+        m = e.extra["cue"]
+        s = e.core[0]
+        who = parties(e.core)
+        if e.kind == "agreement":  # "Armenia and Azerbaijan in March agreed on the text of a peace agreement"
+            before = [c for c in who if c.span[0] < m.start()]
+            who = before or who
+            names = " and ".join(dict.fromkeys(c.text for c in who))
+            name = f"{names} agree on the text of a {m.group('what')}".strip()
+        else:
+            doc = DOCUMENT.search(text, *sentences.spans[s])
+            name = _trim_name(doc.group()) if doc else ""
+            if len(name.split()) < 2 and "-" not in name:
+                name = ""
+            name = name.rstrip(" ,.;") or f"{' and '.join(dict.fromkeys(c.text for c in who))} {m.group('what')}"\
+                .strip()
         d = Draft("event", name, {"name": name, "event_type": "diplomatic agreement",
-                                  "participants": list(dict.fromkeys(c.code for c in parties))})
+                                  "participants": list(dict.fromkeys(c.code for c in who))})
         d.cite("name", m.span())
-        when = dates_in[pn]
+        cite_list(d, "participants", who, lambda c: c.span)
+        # its own sentence's date, a day or a month before a year ("in 2023" is less than "on 25 February")
+        when = sorted((f for f in dates_in_sentence[s] if f.rule != "today" and not dateline(f)),
+                      key=lambda f: f.precision == "year")
+        if not when:  # the latest date before it in its paragraph ("… met on May 15. The commission agreed …")
+            before = [f for f in dates_in[para_of_sentence[s]]
+                      if f.span[0] < sentences.spans[s][0] and f.precision != "year" and not dateline(f)]
+            when = before[-1:]
         if when:
             d.fields["start"], d.fields["date_precision"] = when[0].start, when[0].precision
             d.cite("start", when[0].span)
+        spots = local(e.core)
+        if spots:
+            d.fields["places"] = place_names(spots)
+            cite_list(d, "places", spots, lambda p: p.span)
+        add(d)
+    for e in events:
+        if e.kind not in ("incident", "meeting"):
+            continue
+        spots = local(e.core)
+        who = parties(e.core)
+        if len({c.code for c in who}) < 2:  # the other side, from the rest of its paragraph
+            paragraph_sentences = [k for q in dict.fromkeys(para_of_sentence[s] for s in e.core)
+                                   for k in sentences_in_paragraph[q]]
+            who = sorted({c.code: c for c in who + parties(paragraph_sentences)}.values(), key=lambda c: c.span)
+        name = f"{e.name.capitalize()}: {spots[0].name}" if spots else e.name.capitalize()
+        kind = "incident" if e.kind == "incident" else "visit or talks"
+        d = Draft("event", name, {"name": name, "event_type": kind,
+                                  "participants": list(dict.fromkeys(c.code for c in who))})
+        d.cite("name", e.name_span)
+        cite_list(d, "participants", who, lambda c: c.span)
+        when = best_date(e.core)
+        if when is None and e.kind == "meeting":  # "Astara, October 14 – Delegations … visited"
+            when = next((f for f in dates if dateline(f) and f.precision == "day"), None)
+        if when:
+            d.fields["start"], d.fields["date_precision"] = when.start, "day"
+            d.cite("start", when.span)
+        if spots:
+            d.fields["places"] = place_names(spots)
+            cite_list(d, "places", spots, lambda p: p.span)
         add(d)
     return Extraction(text, published, places, dates, countries, forces, drafts)

@@ -25,7 +25,7 @@ from frontier_atlas.geocode.names import QUALIFIERS
 from frontier_atlas.ingest.codenames import Codename, find_codenames
 from frontier_atlas.ingest.dates import paragraphs
 from frontier_atlas.ingest.features import feature_index, find_borders
-from frontier_atlas.ingest.metonyms import is_capital, is_metonym, joined
+from frontier_atlas.ingest.metonyms import capitals, is_capital, is_metonym, joined
 
 # The qualifier words (and their kinds) that, written after a name in a report, say what kind
 # of place it is (longest first, as QUALIFIERS lists them). The others follow names in prose
@@ -224,6 +224,10 @@ _NOT_PLACE_BEFORE = re.compile(r"(?<!\S)(?i:" + "|".join(sorted(TITLES | {
     key=len, reverse=True)) + r")\.*\s+(?:[A-Z][\w’'\-]*\s*){0,3}")
 # "Astara, Iran", "Astara (Iran)": a country named right after a place
 _COUNTRY_AFTER = re.compile(r",\s+|\s+\(")
+_CROSSING_BEFORE = re.compile(r"\b(?:crossing|checkpoint|check-point|crossing point|border post)\s+(?:at|of|near)\s+\Z",
+                              re.I)
+_TWO_FEATURES = re.compile(r"\b(?P<a>[A-Z][a-z]+) and (?P<b>[A-Z][a-z]+) (?P<kind>Seas|Rivers|Lakes)\b")
+_KIND_AFTER = re.compile(r"\s+(corridor|river|sea|lake|gorge|strait|gulf|valley|villages?)\b", re.I)
 _ATTRIBUTIVE = re.compile(r"\s+(?:countries|nations|states|neighbou?rs|republics|leaders|governments)\b")
 
 
@@ -246,6 +250,8 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
     codenames = find_codenames(text) if codenames is None else codenames
     skip = bytearray(len(text) + 1)  # 1 inside a codename: one index per word
     for c in codenames:
+        if c.how == "quoted" and not c.introduced:
+            continue  # “Upper Lars”: a quoted name may be a place's
         a, b = c.span
         skip[a:b] = b"\1" * (b - a)
     lines = [m for m in LINE.finditer(text) if not any(w.lower() in LEADING_WORDS for w in m.group("n").split())]
@@ -259,6 +265,8 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
         not_place[m.end()] = 1
     countries = find_countries(text, spans, words) if countries is None else countries
     mentioned = {alpha2(c.code) for c in countries}
+    # a capital the report names brings its country in ("Baku said … in Shusha")
+    mentioned |= {code for w in set(words.texts) if (code := capitals().get(normalise(w)))}
     country_at = {c.span[0]: c for c in countries}
     features = feature_index()
     starts, ends, paragraph_of = words.starts, words.ends, words.paragraph
@@ -294,8 +302,13 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
         if len(name) <= 4 and name.isupper() and not _country_of_name(name) and not _dateline_at(text, start, end):
             return None  # an acronym ("GID", "OSCE"), not a town
         feature = features.get(normalise(f"{name} {cue[0]}")) if cue else None
-        feature = feature or features.get(normalise(name))
         span = (start, cue_at[k].end() if cue else end)
+        kind_after = _KIND_AFTER.match(text, end) if not cue else None
+        if feature is None and kind_after:  # "the Lachin corridor", "the Aras river"
+            feature = features.get(normalise(f"{name} {kind_after.group(1)}"))
+            if feature is not None:  # named as written, the lower-case word aside ("Lachin")
+                return PlaceFound(name, (start, kind_after.end()), feature.kind, feature.name, None, pn)
+        feature = feature or features.get(normalise(name))
         if feature is not None and feature.kind == "region" and _ATTRIBUTIVE.match(text, span[1]):
             return None  # "the two South Caucasus countries" names countries, not a place
         if feature is not None:
@@ -315,6 +328,10 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
                 dateline or after or is_capital(pos)):
             return None  # a town the report gives no reason to believe: most likely a false match
         kind = "country" if pos.precision == "country" else (cue[1] if cue else None)
+        if kind is None and _CROSSING_BEFORE.search(text, max(0, start - 40), start):
+            kind = "crossing"  # "the border crossing at Astara"
+        elif kind is None and kind_after and kind_after.group(1).lower().startswith("village"):
+            kind = "village"  # "near Zorakan village"
         role = "dateline" if dateline and pos.precision != "country" else None
         if role is None and is_metonym(text, (start, end), pos):
             role = "metonym"
@@ -359,6 +376,14 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
     out += [PlaceFound(written, span, "border", feature.name, None, index.index(span[0]) or 0)
             for written, span, feature in find_borders(text)]
     out += [PlaceFound(m.group(), m.span(), "border", m.group(), None, index.index(m.start()) or 0) for m in lines]
+    # "the Black and Caspian Seas": two features under one plural
+    for m in _TWO_FEATURES.finditer(text):
+        for group in ("a", "b"):
+            name = f"{m.group(group)} {m.group('kind')[:-1]}"
+            feature = features.get(normalise(name))
+            if feature is not None and not any(p.span[0] <= m.start(group) < p.span[1] for p in out):
+                out.append(PlaceFound(name, m.span(group), feature.kind, feature.name, None,
+                                      index.index(m.start()) or 0))
     out += _unlocated(text, out, skip, not_place, index)
     out.sort(key=lambda p: p.span)
     # "Moscow and Tehran will": a capital joined to a government is one too

@@ -29,7 +29,8 @@ _AFTER = re.compile(rf"(?:[’']s?)?\s*(?:,\s*[^,]{{1,60}},\s*)?(?:(?:also|has|h
 _POSSESSED = re.compile(r"[’']s\s+(?:position|stance|policy|policies|government|decision|officials|ties|"
                         r"relations|concerns?|support|claims?|demands?|response|reaction|refusal|plans?|"
                         r"interests?|ally|allies|partners?|approach|view|move|efforts?|rhetoric|accusations?|"
-                        r"statement|proposals?|side|role|influence|pressure|backing|objections?)\b")
+                        r"statement|proposals?|side|role|influence|pressure|backing|objections?|drills?|exercises?|forces|troops|"
+                        r"army|military|navy|delegation|envoy)\b")
 _JOINED = re.compile(r"\s*(?:[-–—/]|and)\s*")
 _RELATION_BEFORE = re.compile(r"\b(?:between|ties with|relations with|talks with|pressure from|"
                               r"mediation between|dialogue between|normalisation with|normalization with)\s+\Z")

@@ -15,7 +15,7 @@ from bisect import bisect_right
 ABBREVIATIONS = {"gen", "lt", "col", "maj", "brig", "capt", "adm", "sgt", "mr", "mrs", "ms", "dr", "st", "no",
                  "vs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
                  "gov", "sen", "rep", "prof", "inc", "co", "corp", "est", "approx", "etc"}
-_END = re.compile(r"[.!?]+[\"”’)\]]*(?:\s+|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]{2}))|\n+")
+_END = re.compile(r"[.!?]+[\"”’)\]]*(?:\s+|(?<=[a-z0-9]{2}[.!?])(?=[A-Z][a-z]{2}))|\n+")
 _WORD_BEFORE = re.compile(r"([\w.]+)[.!?]*[\"”’)\]]*\s*\Z")
 
 

@@ -6,13 +6,13 @@ import html
 from bisect import bisect_right
 from dataclasses import replace
 
-from frontier_atlas.ingest.drafts import Extraction
+from frontier_atlas.ingest.drafts import Draft, Extraction
 
 # The review shows this much of a text marked: a 2 MB report marked whole was over 6 MB of
 # HTML for the browser, and the drafts cite their own passages anyway.
 PREVIEW_CHARS = 100_000
 
-COLOURS = {"place": "#cfe8ff", "date": "#ffe7b3", "party": "#e3d7f5"}
+COLOURS = {"place": "#cfe8ff", "date": "#ffe7b3", "party": "#e3d7f5", "government": "#e6e6e6"}
 
 
 def for_review(result: Extraction, limit: int = PREVIEW_CHARS) -> Extraction:
@@ -40,7 +40,10 @@ def marked_article(result: Extraction, limit: int = PREVIEW_CHARS) -> str:
         i = bisect_right(starts, pos) - 1
         return i >= 0 and pos < places[i][1]
 
-    marks = [(span, "place") for span in places] + [(d.span, "date") for d in result.dates if d.span[0] < limit]
+    # a capital standing for its government ("Baku said") is marked apart: not a place of the events
+    governments = {p.span for p in result.places if p.role == "metonym"}
+    marks = [(span, "government" if span in governments else "place") for span in places]
+    marks += [(d.span, "date") for d in result.dates if d.span[0] < limit]
     marks += [(c.span, "party") for c in result.countries if c.span[0] < limit and not in_a_place(c.span[0])]
     out, pos = [], 0
     for (a, b), what in sorted(marks):
@@ -55,3 +58,16 @@ def marked_article(result: Extraction, limit: int = PREVIEW_CHARS) -> str:
             "read. Each draft shows the passage it came from.</em></p>") if more > 0 else ""
     return ('<div class="fa-article" style="white-space:pre-wrap;line-height:1.5">' + "".join(out) + "</div>"
             + tail)
+
+
+def why_chosen(text: str, draft: Draft, most: int = 4) -> list[tuple[str, str]]:
+    """(field, the words it came from) for each field of a draft that cites the text, so the
+    review shows why each value was chosen; plain text (the page escapes it)."""
+    out = []
+    for name, spans in draft.spans.items():
+        words = list(dict.fromkeys(" ".join(text[a:b].split()).strip("“”\"") for a, b in spans))
+        shown = ", ".join(f"“{w}”" for w in words[:most])
+        if len(words) > most:
+            shown += f" and {len(words) - most} more"
+        out.append((name, shown))
+    return out

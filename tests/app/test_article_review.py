@@ -9,7 +9,9 @@ from support.paths import ROOT
 from frontier_atlas.app import state as keys
 
 DRILL = (ROOT / "tests/fixtures/reports/drill-announcement.txt").read_text(encoding="utf-8")
-TEXT = "\n\n".join([DRILL] * 24)  # 19,430 characters, read on the page's thread: 24 exercise drafts
+# 24 copies, each drill under its own codename (one name is one exercise): 24 exercise drafts,
+# 19,430 characters, read on the page's thread
+TEXT = "\n\n".join(DRILL.replace("Aras 2025", f"Aras {2000 + i}") for i in range(24))
 
 
 @pytest.fixture(autouse=True)

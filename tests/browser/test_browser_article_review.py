@@ -10,7 +10,8 @@ from support.paths import ROOT
 from frontier_atlas.data.userstore import UserStore
 
 DRILL = (ROOT / "tests/fixtures/reports/drill-announcement.txt").read_text(encoding="utf-8")
-TEXT = "\n\n".join([DRILL] * 24)  # 24 exercise drafts, read on the page's thread
+# 24 copies, each drill under its own codename (one name is one exercise): 24 exercise drafts
+TEXT = "\n\n".join(DRILL.replace("Aras 2025", f"Aras {2000 + i}") for i in range(24))
 NEW_NAME = "Aras 2025, the second week"
 
 

@@ -37,7 +37,8 @@ def _upload_and_read(page, url: str, path) -> None:
 
 def test_a_long_article_is_read_in_a_job_and_gives_its_drafts(start_app, page, tmp_path):
     app = start_app()
-    text = "\n\n".join([REPORTS] * 10)  # 23,800 characters: over the size read on the page's thread
+    # 23,800 characters: over the size read on the page's thread; each copy's drill has its own codename
+    text = "\n\n".join(REPORTS.replace("Aras 2025", f"Aras {2000 + i}") for i in range(10))
     _paste_and_read(page, app.url, text)
     page.get_by_text(re.compile(r"\d+ draft record\(s\)")).wait_for(timeout=60_000)
     drafts = int(re.search(r"(\d+) draft", page.get_by_text(re.compile(r"\d+ draft record\(s\)")).inner_text())[1])

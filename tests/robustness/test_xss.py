@@ -476,7 +476,7 @@ def test_add_article_review_and_saved_records(app, page):
     assert_literal(review.inner_text(), PAYLOADS, "highlighted article")
     assert review.locator("mark").count() >= 5 and review.locator("img, svg, script, b").count() == 0
     assert page.get_by_text("Military exercise: " + IMG + " Aras").count() >= 1  # the draft's expander
-    assert_literal(page.inner_text("body"), ("from: “" + IMG + " Aras”",), "draft's origin")
+    assert_literal(page.inner_text("body"), ("name from “" + IMG + " Aras”",), "draft's origin")
     assert_literal(grid_text(page), (IMG + " Aras",), "draft table")
     assert_inert(page, watch, "article review")
 
