@@ -38,6 +38,7 @@ from frontier_atlas.ingest.entities import (
     find_places,
     paragraph_spans,
 )
+from frontier_atlas.ingest.features import find_borders
 from frontier_atlas.ingest.reading import (
     MAX_CHARS,
     MAX_DRAFTS,
@@ -547,14 +548,23 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             d.name = d.fields["name"] = whole
             d.fields["name_b"] = other
             d.fields["places"] = list(dict.fromkeys([*d.fields["places"], other]))
-        if "country_b" not in d.fields:  # the other country the report names most
+        if "country_b" not in d.fields:  # the border its sentence names ("on the Azerbaijani-Iranian border")
+            for _, span, border in find_borders(text[sent[0]:sent[1]]):
+                other = [c for c in border.countries if c != d.fields.get("country_a")]
+                if len(other) == 1:
+                    d.fields["country_b"] = other[0]
+                    d.cite("country_b", (sent[0] + span[0], sent[0] + span[1]))
+                    if "country_a" not in d.fields:
+                        d.fields["country_a"] = next(c for c in border.countries if c != other[0])
+                    break
+        if "country_b" not in d.fields:  # the other country its paragraph names most
             counts: dict[str, int] = {}
-            for c in countries:
+            for c in countries_in[p.paragraph]:
                 if c.named and c.code != d.fields.get("country_a"):
                     counts[c.code] = counts.get(c.code, 0) + 1
             if counts:
                 code = max(counts, key=counts.get)
-                c = next(c for c in countries if c.code == code and c.named)
+                c = next(c for c in countries_in[p.paragraph] if c.code == code and c.named)
                 d.fields["country_b"] = code
                 d.cite("country_b", c.span)
         used = [f for s in e.core for f in dates_in_sentence[s] if f.precision == "day" and not dateline(f)] or [

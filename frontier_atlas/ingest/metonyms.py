@@ -23,7 +23,9 @@ _VERBS = ("said|says|say|announced|announces|accused|accuses|warned|warns|denied
           "proposed|proposes|offered|offers|supports|opposes|urged|urges|stated|states|reported|confirmed|"
           "confirms|declared|declares|blamed|blames|welcomed|welcomes|protested|summoned|has|have|had|is|was|"
           "will|would|could|may|might|must|should|did|does|plans|intends|seeks|sought|regards|maintains|"
-          "refused|refuses|recognised|recognized|finance|considered|continues|continued|remains")
+          "refused|refuses|recognised|recognized|finance|considered|continues|continued|remains|sent|sends|"
+          "dispatched|backed|backs|joined|objected|vowed|pledged|approved|ordered|asked|told|"
+          "criticised|criticized|praised|thanked|invited")
 _AFTER = re.compile(rf"(?:[’']s?)?\s*(?:,\s*[^,]{{1,60}},\s*)?(?:(?:also|has|have|had|already|officially|"
                     rf"reportedly|openly|then|now)\s+)*(?:{_VERBS})\b")
 _POSSESSED = re.compile(r"[’']s\s+(?:position|stance|policy|policies|government|decision|officials|ties|"
