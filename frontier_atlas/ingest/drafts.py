@@ -52,7 +52,7 @@ from frontier_atlas.ingest.sentences import Sentences
 EXERCISE_CUES = re.compile(r"\b(?:exercises?|drills?|manoeuvres?|maneuvers?|war games)\b", re.I)
 INCIDENT_CUES = re.compile(
     r"\b(?:opened fire|fired|firing|shell(?:ed|ing)|shots?|shooting|shootout|clash(?:es|ed)?|skirmish(?:es)?|"
-    r"attack(?:ed|s)?|killed|wounded|injured|detained|violat(?:ed|ions?)|provocation|drone strikes?|"
+    r"attack(?:ed|s)?|killed|wounded|injured|detained|violat(?:ed|ions?|ors?)|provocation|drone strikes?|"
     r"borderi[sz]ation|withdr[ae]w(?:al|n|ing|s)?|intrusion|incursion|checkpoint was (?:set up|installed)|"
     r"installed a checkpoint|set up a checkpoint|closed)\b", re.I)
 DEAL = re.compile(r"\b(?:sign(?:ed|s|ing)?|agreed (?:on|to)|adopted|reached|initiall?ed|concluded|finali[sz]ed?|"
@@ -64,8 +64,13 @@ DOCUMENT = re.compile(r"\b(?:Memorandum|Agreement|Protocol|Treaty|Declaration|Co
 # visits and talks: "will visit Iran … negotiations", "delegations … visited … Astara"
 MEETING_CUES = re.compile(r"\b(?:visit(?:ed|s|ing)?|held talks|negotiations|talks were held|met with)\b", re.I)
 # a drill sentence about another drill than the report's named one
-OTHER_DRILL = re.compile(r"\b(?:previous|earlier|similar|former|prior|another|future|upcoming|next|amid|"
+OTHER_DRILL = re.compile(r"\b(?:previous|earlier|similar|former|prior|another|future|upcoming|next|"
                          r"follows|following|last year)\b", re.I)
+# a date of something before the event ("since their previous meeting on April 19")
+EARLIER = re.compile(r"\b(?:previous|earlier|last|prior|since)\b[^.;]*\Z", re.I)
+# what a sentence says in passing after these words is background, not the event ("… amid peace
+# efforts between Azerbaijan and Armenia")
+ASIDE = re.compile(r"\b(?:amid|despite|against the backdrop of|in the wake of)\b", re.I)
 DURATION = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(NUMBER_WORDS) + r")[- ]day\b", re.I)
 PARTAKE = re.compile(r"\b(?:tak(?:e|es|ing)|took) part\b|\bparticipat", re.I)
 BEGAN = re.compile(r"\b(?:began|begun|begins|kicked off|kicks off|started|starts|launched|commenced|got under ?way|"
@@ -201,12 +206,13 @@ def _hyphenated(text: str, span: tuple[int, int]) -> tuple[str, str] | None:
     return (m.group(), other) if other else None
 
 
-def _party(text: str, c: CountryFound) -> bool:
+def _party(text: str, c: CountryFound, offices: bool = False) -> bool:
     """Whether a country named in a sentence about an event takes part in it: not an
-    office's adjective ("Azerbaijani President"), not a border named as a location
-    ("regions bordering Azerbaijan", "near the Iranian border")."""
+    office's adjective ("Azerbaijani President"; ``offices``: yes, for an incident, which the
+    side reporting it is a party to), not a border named as a location ("regions bordering
+    Azerbaijan", "near the Iranian border")."""
     a, b = c.span
-    if not c.named and _TITLE_AFTER.match(text, b):
+    if not offices and not c.named and _TITLE_AFTER.match(text, b):
         return False
     return not (_BORDER_NEAR.search(text, max(0, a - 30), a) or _BORDER_AFTER.match(text, b))
 
@@ -233,7 +239,8 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
     places = find_places(text, geocoder, spans=paragraphs, countries=countries, words=words, codenames=codenames)
     sentences = Sentences(text)
     n_sent = len(sentences)
-    para_of_sentence = [index.index(a) for a, _ in sentences.spans]
+    # a sentence's paragraph (the one before, for a sentence starting in the space between)
+    para_of_sentence = [max(0, bisect_right(index.starts, a) - 1) for a, _ in sentences.spans]
     sentences_in_paragraph = _ByParagraph(list(range(n_sent)), lambda k: para_of_sentence[k])
 
     def sentence_of(pos: int) -> int:
@@ -407,8 +414,18 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
     country_at = {c.span[0]: c for c in countries}
     datelines = [p.span[1] for p in places if p.role == "dateline"]
 
-    def parties(ss: list[int]) -> list[CountryFound]:
-        found = [c for s in ss for c in countries_in_sentence[s] if _party(text, c)]
+    aside_memo: dict[int, int] = {}
+
+    def aside(s: int) -> int:
+        """Where the background of sentence ``s`` begins (its end if it has none)."""
+        if s not in aside_memo:
+            m = ASIDE.search(text, *sentences.spans[s])
+            aside_memo[s] = m.start() if m else sentences.spans[s][1]
+        return aside_memo[s]
+
+    def parties(ss: list[int], offices: bool = False) -> list[CountryFound]:
+        found = [c for s in ss for c in countries_in_sentence[s]
+                 if _party(text, c, offices) and c.span[0] < aside(s)]
         # a capital standing for its government is that country ("talks between Tehran and Baku")
         for s in ss:
             for p in places_in_sentence[s]:
@@ -419,7 +436,8 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         return sorted(found, key=lambda c: c.span)
 
     def local(ss: list[int]) -> list[PlaceFound]:
-        return [p for s in ss for p in places_in_sentence[s] if p.kind != "country" and p.role is None]
+        return [p for s in ss for p in places_in_sentence[s] if p.kind != "country" and p.role is None
+                and p.span[0] < aside(s)]
 
     def best_date(ss: list[int]) -> DateFound | None:
         found = [f for s in ss for f in dates_in_sentence[s] if f.precision == "day" and f.rule != "today"
@@ -630,7 +648,8 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
                       key=lambda f: f.precision == "year")
         if not when:  # the latest date before it in its paragraph ("… met on May 15. The commission agreed …")
             before = [f for f in dates_in[para_of_sentence[s]]
-                      if f.span[0] < sentences.spans[s][0] and f.precision != "year" and not dateline(f)]
+                      if f.span[0] < sentences.spans[s][0] and f.precision != "year" and not dateline(f)
+                      and not EARLIER.search(text, max(0, f.span[0] - 40), f.span[0])]
             when = before[-1:]
         if when:
             d.fields["start"], d.fields["date_precision"] = when[0].start, when[0].precision
@@ -644,11 +663,13 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         if e.kind not in ("incident", "meeting"):
             continue
         spots = local(e.core)
-        who = parties(e.core)
-        if len({c.code for c in who}) < 2:  # the other side, from the rest of its paragraph
-            paragraph_sentences = [k for q in dict.fromkeys(para_of_sentence[s] for s in e.core)
-                                   for k in sentences_in_paragraph[q]]
-            who = sorted({c.code: c for c in who + parties(paragraph_sentences)}.values(), key=lambda c: c.span)
+        offices = e.kind == "incident"
+        who = parties(e.core, offices)
+        if len({c.code for c in who}) < 2:  # the other side, from the rest of its paragraph and the one before
+            around = dict.fromkeys(q for s in e.core for q in (para_of_sentence[s] - 1, para_of_sentence[s]) if q >= 0)
+            paragraph_sentences = [k for q in around for k in sentences_in_paragraph[q]]
+            who = sorted({c.code: c for c in who + parties(paragraph_sentences, offices)}.values(),
+                         key=lambda c: c.span)
         name = f"{e.name.capitalize()}: {spots[0].name}" if spots else e.name.capitalize()
         kind = "incident" if e.kind == "incident" else "visit or talks"
         d = Draft("event", name, {"name": name, "event_type": kind,
