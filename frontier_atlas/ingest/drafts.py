@@ -76,6 +76,9 @@ PARTAKE = re.compile(r"\b(?:tak(?:e|es|ing)|took) part\b|\bparticipat", re.I)
 BEGAN = re.compile(r"\b(?:began|begun|begins|kicked off|kicks off|started|starts|launched|commenced|got under ?way|"
                    r"is under ?way|are under ?way|opened)\b", re.I)
 ENDS = re.compile(r"\b(?:until|till|through|to run to|end(?:s|ed|ing)? on|conclude[sd]? on|last until)\s+\Z", re.I)
+QUOTED_DOCUMENT = re.compile(r"[“\"](?P<title>(?:Memorandum|Agreement|Protocol|Treaty|Declaration|Contract|Joint "
+                             r"Declaration|Joint Statement)\b[^”\"\n]{0,300})[”\"]")
+SIGNED = re.compile(r"\bsign(?:ed|s|ing)?\b", re.I)
 CROSSING_CUE = re.compile(r"\bcross(?:ed|ing|es)?\b", re.I)
 RAIL = re.compile(r"\brail(?:way|road)?s?\b", re.I)
 # an adjective that is a person's or an office's, not a party to the event ("Azerbaijani President")
@@ -317,8 +320,9 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
     # ---- crossings: one per crossing named, from the sentences that name it
     crossing_places: dict[str, list[PlaceFound]] = {}
     for p in places:
-        if p.kind == "crossing":
-            crossing_places.setdefault(normalise(p.name), []).append(p)
+        if p.kind == "crossing":  # the two sides of "the Alican-Margara gate" are one crossing
+            pair = _hyphenated(text, p.span)
+            crossing_places.setdefault(normalise(pair[0] if pair else p.name), []).append(p)
     for group in crossing_places.values():
         ss = sorted({sentence_of(p.span[0]) for p in group})
         events.append(_Event("crossing", group[0].name, group[0].span, ss, ss, {"place": group[0]}))
@@ -337,6 +341,18 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             continue
         agreement_sentences.add(s)
         events.append(_Event("deal", "", m.span(), [s], [s], {"cue": m}))
+
+    # "… documents were signed … on February 25. Among them is the “Memorandum of Understanding …”"
+    for m in QUOTED_DOCUMENT.finditer(text):
+        s = sentence_of(m.start())
+        if s in agreement_sentences:
+            continue
+        signed = next((k for k in (s, s - 1) if k >= 0 and SIGNED.search(text, *sentences.spans[k])), None)
+        if signed is None:
+            continue
+        agreement_sentences.add(s)
+        events.append(_Event("deal", _trim_name(m.group("title")), m.span("title"), sorted({signed, s}),
+                             sorted({signed, s}), {"cue": m, "title": True}))
 
     # ---- incidents: the sentences of a paragraph that say something happened, one of them at a
     # place; paragraphs about the same place are one incident
@@ -632,6 +648,8 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             who = before or who
             names = " and ".join(dict.fromkeys(c.text for c in who))
             name = f"{names} agree on the text of a {m.group('what')}".strip()
+        elif e.extra.get("title"):
+            name = e.name
         else:
             doc = DOCUMENT.search(text, *sentences.spans[s])
             name = _trim_name(doc.group()) if doc else ""
@@ -644,7 +662,7 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         d.cite("name", m.span())
         cite_list(d, "participants", who, lambda c: c.span)
         # its own sentence's date, a day or a month before a year ("in 2023" is less than "on 25 February")
-        when = sorted((f for f in dates_in_sentence[s] if f.rule != "today" and not dateline(f)),
+        when = sorted((f for k in e.core for f in dates_in_sentence[k] if f.rule != "today" and not dateline(f)),
                       key=lambda f: f.precision == "year")
         if not when:  # the latest date before it in its paragraph ("… met on May 15. The commission agreed …")
             before = [f for f in dates_in[para_of_sentence[s]]

@@ -227,6 +227,7 @@ _COUNTRY_AFTER = re.compile(r",\s+|\s+\(")
 _CROSSING_BEFORE = re.compile(r"\b(?:crossing|checkpoint|check-point|crossing point|border post)\s+(?:at|of|near)\s+\Z",
                               re.I)
 _TWO_FEATURES = re.compile(r"\b(?P<a>[A-Z][a-z]+) and (?P<b>[A-Z][a-z]+) (?P<kind>Seas|Rivers|Lakes)\b")
+_CROSSING_AFTER = re.compile(r"\s+(?:border\s+)?(?:crossing|checkpoint|gate|bridge|terminal)\b", re.I)
 _KIND_AFTER = re.compile(r"\s+(corridor|river|sea|lake|gorge|strait|gulf|valley|villages?)\b", re.I)
 _ATTRIBUTIVE = re.compile(r"\s+(?:countries|nations|states|neighbou?rs|republics|leaders|governments)\b")
 
@@ -363,13 +364,18 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
             continue
         if "-" in words.texts[i]:  # "Rasht-Astara railway", "Kars-Igdir-Aralik": each part on its own
             offset = start
+            # "the Alican-Margara border gate": both sides are crossings, known or not
+            gate = _CROSSING_AFTER.match(text, ends[i]) is not None
             for part in words.texts[i].split("-"):
                 part_end = offset + len(part)
                 bare = part[:-2] if part.endswith(("’s", "'s")) else part
                 if len(bare) >= 3 and bare[:1].isupper():
                     found = place(bare, offset, offset + len(bare), i, None, hint_of[i], paragraph_of[i])
+                    if found is None and gate and bare.lower() not in COMMON_WORDS and not _country_of_name(bare) \
+                            and not demonym_country(bare):
+                        found = PlaceFound(bare, (offset, offset + len(bare)), "crossing", bare, None, paragraph_of[i])
                     if found is not None and found.kind != "country":
-                        out.append(found)
+                        out.append(replace(found, kind="crossing") if gate and found.kind is None else found)
                 offset = part_end + 1
         i += 1
     index = Spans(spans)

@@ -72,8 +72,8 @@ _SIDE = r"[A-Z][a-zà-ÿ]+"
 # "the Azerbaijani-Iranian border", "Turkey-Armenia border", "the Georgia–Russia state border"
 PAIR_BORDER = re.compile(rf"\b(?P<a>{_SIDE})\s?[-–—/]\s?(?P<b>{_SIDE})\s+(?:state\s+|land\s+)?border\b")
 # "the border between Armenia and Azerbaijan"
-BETWEEN_BORDER = re.compile(rf"\bborder between (?:the Republic of )?(?P<a>{_SIDE}) and (?:the Republic of )?"
-                            rf"(?P<b>{_SIDE})\b")
+BETWEEN_BORDER = re.compile(rf"\bborder (?:(?:gate|crossing|checkpoint) )?between (?:the Republic of )?(?P<a>{_SIDE}) "
+                            rf"and (?:the Republic of )?(?P<b>{_SIDE})\b")
 
 
 def find_borders(text: str) -> list[tuple[str, tuple[int, int], Feature]]:
