@@ -319,13 +319,19 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
 
     # ---- crossings: one per crossing named, from the sentences that name it
     crossing_places: dict[str, list[PlaceFound]] = {}
+    pair_of: dict[str, str] = {}  # a side's name -> its pair's ("margara" -> "margara alican")
     for p in places:
-        if p.kind == "crossing":  # the two sides of "the Alican-Margara gate" are one crossing
+        if p.kind == "crossing" and (pair := _hyphenated(text, p.span)):
+            for side in pair[0].split("-"):
+                pair_of.setdefault(normalise(side), normalise(pair[0]))
+    for p in places:
+        if p.kind == "crossing":  # the two sides of "the Alican-Margara gate", and either alone, are one crossing
             pair = _hyphenated(text, p.span)
-            crossing_places.setdefault(normalise(pair[0] if pair else p.name), []).append(p)
+            key = normalise(pair[0]) if pair else pair_of.get(normalise(p.name), normalise(p.name))
+            crossing_places.setdefault(key, []).append(p)
     for group in crossing_places.values():
         ss = sorted({sentence_of(p.span[0]) for p in group})
-        events.append(_Event("crossing", group[0].name, group[0].span, ss, ss, {"place": group[0]}))
+        events.append(_Event("crossing", group[0].name, group[0].span, ss, ss, {"place": group[0], "group": group}))
 
     # ---- agreements: the seed's "agreed on the text of a peace agreement", then any document signed
     agreement_sentences: set[int] = set()
@@ -576,7 +582,10 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
                 d.fields["country_b"] = other.code
                 d.cite("country_b", other.span)
         d.fields["name_a"] = p.name
-        joined_name = _hyphenated(text, p.span)  # "the Margara-Alican crossing": both sides' posts
+        if "country_b" not in d.fields and own and own != d.fields.get("country_a"):
+            d.fields["country_b"] = own  # the country its post is in, when the other side came first
+            d.cite("country_b", p.span)
+        joined_name = next(filter(None, (_hyphenated(text, q.span) for q in e.extra["group"])), None)
         if joined_name:
             whole, other = joined_name
             d.name = d.fields["name"] = whole
