@@ -85,6 +85,11 @@ RAIL = re.compile(r"\brail(?:way|road)?s?\b", re.I)
 _TITLE_AFTER = re.compile(r"\s+(?:President|Prime Minister|Foreign Minister|Defen[cs]e Minister|Minister|"
                           r"Ambassador|Embassy|Foreign Ministry|Defen[cs]e Ministry|Ministry|side|media|officials?|"
                           r"leader|spokesman|spokesperson|envoy|delegation|news agency|agency|parliament|MP)\b")
+_FORCE_AFTER = re.compile(r"(?:[\s\-]+(?:and|[A-Z][\w\-]*|special|armed|ground|naval|air|elite|military|border|"
+                          r"marine|airborne|mechani[sz]ed|motori[sz]ed|rapid|reaction|tank|artillery|navy|army)){0,4}"
+                          r"[\s\-]+(?i:forces?|troops|army|navy|soldiers|servicemen|service members|units?|military|"
+                          r"battalions?|brigades?|contingents?|ships|vessels|warships|destroyers?|frigates?|aircraft|"
+                          r"jets|helicopters|commandos|marines|guards?|personnel|side|delegation|officers|teams?)\b")
 _BORDER_NEAR = re.compile(r"(?:\bborder(?:ing|s)?\s+(?:with\s+)?(?:the\s+)?|\bnear\s+(?:the\s+)?|"
                           r"\b(?:reclaimed|captured|seized|retaken|recaptured|taken|liberated|regained) from\s+)\Z")
 _BORDER_AFTER = re.compile(r"\s*(?:[’']s\s+)?(?:[-–]\s*\w+\s+)?(?i:border)\b"
@@ -209,14 +214,17 @@ def _hyphenated(text: str, span: tuple[int, int]) -> tuple[str, str] | None:
     return (m.group(), other) if other else None
 
 
-def _party(text: str, c: CountryFound, offices: bool = False) -> bool:
+def _party(text: str, c: CountryFound, offices: bool = False, forces: bool = False) -> bool:
     """Whether a country named in a sentence about an event takes part in it: not an
     office's adjective ("Azerbaijani President"; ``offices``: yes, for an incident, which the
     side reporting it is a party to), not a border named as a location ("regions bordering
-    Azerbaijan", "near the Iranian border")."""
+    Azerbaijan", "near the Iranian border"); ``forces``: an adjective counts only for forces
+    ("Azerbaijani special forces", "Armenian and US servicemen")."""
     a, b = c.span
     if not offices and not c.named and _TITLE_AFTER.match(text, b):
         return False
+    if forces and not c.named and not _FORCE_AFTER.match(text, b):
+        return False  # "Israeli presence", "the Azerbaijani capital": an adjective, not a side
     return not (_BORDER_NEAR.search(text, max(0, a - 30), a) or _BORDER_AFTER.match(text, b))
 
 
@@ -445,9 +453,9 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             aside_memo[s] = m.start() if m else sentences.spans[s][1]
         return aside_memo[s]
 
-    def parties(ss: list[int], offices: bool = False) -> list[CountryFound]:
+    def parties(ss: list[int], offices: bool = False, forces: bool = False) -> list[CountryFound]:
         found = [c for s in ss for c in countries_in_sentence[s]
-                 if _party(text, c, offices) and c.span[0] < aside(s)]
+                 if _party(text, c, offices, forces) and c.span[0] < aside(s)]
         # a capital standing for its government is that country ("talks between Tehran and Baku")
         for s in ss:
             for p in places_in_sentence[s]:
@@ -522,7 +530,7 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         if spots:
             d.fields["places"] = place_names(spots)
             cite_list(d, "places", spots, lambda p: p.span)
-        who = parties(e.core + e.extra["partake"])
+        who = parties(e.core + e.extra["partake"], forces=True)
         if who:
             d.fields["participants"] = list(dict.fromkeys(c.code for c in who))
             cite_list(d, "participants", who, lambda c: c.span)

@@ -35,6 +35,7 @@ _POSSESSED = re.compile(r"[’']s\s+(?:position|stance|policy|policies|governmen
                         r"army|military|navy|delegation|envoy)\b")
 _JOINED = re.compile(r"\s*(?:[-–—/]|and)\s*")
 _RELATION_BEFORE = re.compile(r"\b(?:between|ties with|relations with|talks with|pressure from|"
+                              r"(?:stance|policy|attitude|approach|hostility|message|signal)s? (?:towards?|to)|"
                               r"mediation between|dialogue between|normalisation with|normalization with)\s+\Z")
 _RELATION_AFTER = re.compile(r"\s*(?:[-–—])\s*\w+\s+(?:ties|relations|talks|dialogue|rapprochement|axis|"
                              r"deal|agreement|normali[sz]ation)\b")
