@@ -24,9 +24,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from frontier_atlas.domain.countries import alpha3
-from frontier_atlas.domain.text import normalise
 from frontier_atlas.geocode.chain import GeocoderChain
-from frontier_atlas.ingest.codenames import Codename, find_codenames
+from frontier_atlas.ingest.codenames import find_codenames
 from frontier_atlas.ingest.dates import NUMBER_WORDS, DateFound, find_dates
 from frontier_atlas.ingest.entities import (
     CountryFound,
@@ -38,6 +37,7 @@ from frontier_atlas.ingest.entities import (
     find_places,
     paragraph_spans,
 )
+from frontier_atlas.ingest.events import ByKey, Layout, find_events, hyphenated, trim_name
 from frontier_atlas.ingest.features import find_borders
 from frontier_atlas.ingest.reading import (
     MAX_CHARS,
@@ -47,38 +47,19 @@ from frontier_atlas.ingest.reading import (
     TextLimitError,
     check_text,
 )
-from frontier_atlas.ingest.sentences import Sentences
 
-EXERCISE_CUES = re.compile(r"\b(?:exercises?|drills?|manoeuvres?|maneuvers?|war games)\b", re.I)
-INCIDENT_CUES = re.compile(
-    r"\b(?:opened fire|fired|firing|shell(?:ed|ing)|shots?|shooting|shootout|clash(?:es|ed)?|skirmish(?:es)?|"
-    r"attack(?:ed|s)?|killed|wounded|injured|detained|violat(?:ed|ions?|ors?)|provocation|drone strikes?|"
-    r"borderi[sz]ation|withdr[ae]w(?:al|n|ing|s)?|intrusion|incursion|checkpoint was (?:set up|installed)|"
-    r"installed a checkpoint|set up a checkpoint|closed)\b", re.I)
-DEAL = re.compile(r"\b(?:sign(?:ed|s|ing)?|agreed (?:on|to)|adopted|reached|initiall?ed|concluded|finali[sz]ed?|"
-                  r"approved)\b[^.;]{0,80}?\b(?P<what>agreement|memorandum(?: of understanding)?|"
-                  r"protocol(?:-description)?|contract|deal|treaty|declaration|road ?map)\b", re.I)
 # a document's own name: "Memorandum of Understanding between … on the … project", "Protocol-description"
 DOCUMENT = re.compile(r"\b(?:Memorandum|Agreement|Protocol|Treaty|Declaration|Contract)[\w\-]*"
                       r"(?:\s+(?:of|on|between|and|the|[A-Z][\w\-]*|for)){0,30}")
-# visits and talks: "will visit Iran … negotiations", "delegations … visited … Astara"
-MEETING_CUES = re.compile(r"\b(?:visit(?:ed|s|ing)?|held talks|negotiations|talks were held|met with)\b", re.I)
-# a drill sentence about another drill than the report's named one
-OTHER_DRILL = re.compile(r"\b(?:previous|earlier|similar|former|prior|another|future|upcoming|next|"
-                         r"follows|following|last year)\b", re.I)
 # a date of something before the event ("since their previous meeting on April 19")
 EARLIER = re.compile(r"\b(?:previous|earlier|last|prior|since)\b[^.;]*\Z", re.I)
 # what a sentence says in passing after these words is background, not the event ("… amid peace
 # efforts between Azerbaijan and Armenia")
 ASIDE = re.compile(r"\b(?:amid|despite|against the backdrop of|in the wake of)\b", re.I)
 DURATION = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(NUMBER_WORDS) + r")[- ]day\b", re.I)
-PARTAKE = re.compile(r"\b(?:tak(?:e|es|ing)|took) part\b|\bparticipat", re.I)
 BEGAN = re.compile(r"\b(?:began|begun|begins|kicked off|kicks off|started|starts|launched|commenced|got under ?way|"
                    r"is under ?way|are under ?way|opened)\b", re.I)
 ENDS = re.compile(r"\b(?:until|till|through|to run to|end(?:s|ed|ing)? on|conclude[sd]? on|last until)\s+\Z", re.I)
-QUOTED_DOCUMENT = re.compile(r"[“\"](?P<title>(?:Memorandum|Agreement|Protocol|Treaty|Declaration|Contract|Joint "
-                             r"Declaration|Joint Statement)\b[^”\"\n]{0,300})[”\"]")
-SIGNED = re.compile(r"\bsign(?:ed|s|ing)?\b", re.I)
 CROSSING_CUE = re.compile(r"\bcross(?:ed|ing|es)?\b", re.I)
 RAIL = re.compile(r"\brail(?:way|road)?s?\b", re.I)
 # an adjective that is a person's or an office's, not a party to the event ("Azerbaijani President")
@@ -97,7 +78,6 @@ _BORDER_AFTER = re.compile(r"\s*(?:[’']s\s+)?(?:[-–]\s*\w+\s+)?(?i:border)\b
 REGION_CUE = re.compile(r"\b(?:disputed|contested|breakaway)\b", re.I)
 INTO = re.compile(r"\binto\s+(\w+)")
 RECOGNISED = re.compile(r"internationally recognized as part of (\w+)", re.I)
-AGREEMENT_CUE = re.compile(r"\bagreed on the text of (?:a |the )?(?P<what>[\w ]{3,40}?agreement)\b", re.I)
 
 
 @dataclass
@@ -124,20 +104,6 @@ class Extraction:
 
 def _in(span: tuple[int, int], para: tuple[int, int]) -> bool:
     return para[0] <= span[0] < para[1]
-
-
-class _ByParagraph(dict):
-    """The items of each paragraph, in their order: one pass instead of one scan per paragraph."""
-
-    def __init__(self, items: list, paragraph_of: Callable[[Any], int | None]) -> None:
-        super().__init__()
-        for x in items:
-            pn = paragraph_of(x)
-            if pn is not None:
-                self.setdefault(pn, []).append(x)
-
-    def __missing__(self, pn: int) -> list:
-        return []
 
 
 @contextmanager
@@ -184,36 +150,6 @@ def _too_many(max_drafts: int) -> TextLimitError:
     return TextLimitError("MAX_DRAFTS", max_drafts, max_drafts, "draft records", at_least=True)
 
 
-_LINK_WORDS = {"of", "on", "between", "and", "the", "for", "in"}
-
-
-def _trim_name(name: str) -> str:
-    """A document's name without the link words it ended on ("Protocol-description of" -> "Protocol-description")."""
-    parts = name.split()
-    while parts and parts[-1].lower() in _LINK_WORDS:
-        parts.pop()
-    return " ".join(parts).rstrip(" ,.;")
-
-
-_TOKEN = re.compile(r"[\w’'\-]+")
-
-
-def _hyphenated(text: str, span: tuple[int, int]) -> tuple[str, str] | None:
-    """("Margara-Alican", "Alican") when the name at ``span`` is one side of a hyphenated pair."""
-    a = span[0]
-    while a > 0 and (text[a - 1].isalnum() or text[a - 1] == "-"):
-        a -= 1
-    m = _TOKEN.match(text, a)
-    if not m or "-" not in m.group():
-        return None
-    parts = [x for x in m.group().split("-") if x]
-    if len(parts) != 2 or not all(x[:1].isupper() for x in parts):
-        return None
-    here = text[span[0]:span[1]].split()[0]
-    other = parts[1] if parts[0] == here else parts[0] if parts[1] == here else None
-    return (m.group(), other) if other else None
-
-
 def _party(text: str, c: CountryFound, offices: bool = False, forces: bool = False) -> bool:
     """Whether a country named in a sentence about an event takes part in it: not an
     office's adjective ("Azerbaijani President"; ``offices``: yes, for an incident, which the
@@ -228,17 +164,6 @@ def _party(text: str, c: CountryFound, offices: bool = False, forces: bool = Fal
     return not (_BORDER_NEAR.search(text, max(0, a - 30), a) or _BORDER_AFTER.match(text, b))
 
 
-@dataclass
-class _Event:
-    """What a draft is made from: its kind, name and the sentences about it."""
-    kind: str
-    name: str
-    name_span: tuple[int, int]
-    core: list[int]  # sentences that name it or say what happened
-    scope: list[int]  # those and the sentences that go on about it
-    extra: dict = field(default_factory=dict)
-
-
 def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: list[tuple[int, int]],
              max_drafts: int, dates_before: int | None, progress: Callable[[float, str], None]) -> Extraction:
     index = Spans(paragraphs)
@@ -248,167 +173,11 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
     codenames = find_codenames(text)
     progress(0.15, "finding places")
     places = find_places(text, geocoder, spans=paragraphs, countries=countries, words=words, codenames=codenames)
-    sentences = Sentences(text)
-    n_sent = len(sentences)
-    # a sentence's paragraph (the one before, for a sentence starting in the space between)
-    para_of_sentence = [max(0, bisect_right(index.starts, a) - 1) for a, _ in sentences.spans]
-    sentences_in_paragraph = _ByParagraph(list(range(n_sent)), lambda k: para_of_sentence[k])
+    layout = Layout(text, paragraphs)
+    sentences, para_of_sentence = layout.sentences, layout.para_of_sentence
+    sentences_in_paragraph, sentence_of = layout.sentences_in_paragraph, layout.sentence_of
 
-    def sentence_of(pos: int) -> int:
-        return sentences.index(pos)
-
-    drill_sentences = {sentence_of(m.start()) for m in EXERCISE_CUES.finditer(text)}
-    events: list[_Event] = []
-
-    # ---- exercises: one per codename, from the sentences that name it and those after that
-    # go on about a drill, up to the next sentence naming another exercise
-    named_in: dict[int, set[str]] = {}
-    by_name: dict[str, list[Codename]] = {}
-    for c in codenames:
-        s = sentence_of(c.span[0])
-        if c.how == "quoted" and not c.introduced and s not in drill_sentences:
-            continue
-        if re.search(r"\b(?:slogan|motto|theme)\s*\Z", text[max(0, c.span[0] - 20):c.span[0]], re.I):
-            continue
-        if s not in drill_sentences and not c.introduced:
-            continue
-        key = normalise(c.name)
-        by_name.setdefault(key, []).append(c)
-        named_in.setdefault(s, set()).add(key)
-    # drill sentences before any exercise is named (the lead: "Iran launched a joint drill Sunday …")
-    # are about the first one named
-    first_named = min((sentence_of(c[0].span[0]) for c in by_name.values()), default=0)
-    lead = [k for k in sorted(drill_sentences) if k < first_named and not OTHER_DRILL.search(text, *sentences.spans[k])]
-    for key, found in by_name.items():
-        core, scope = ([*lead], [*lead]) if sentence_of(found[0].span[0]) == first_named else ([], [])
-        for c in found:
-            s = sentence_of(c.span[0])
-            core.append(s)
-            scope.append(s)
-            pn = para_of_sentence[s]
-            # the sentences before it in its paragraph that are about a drill ("… conducted drills
-            # in Aslanduz. The four-day drill, codenamed “Aras Joint Exercise,” began …")
-            for k in range(s - 1, max(-1, s - 4), -1):
-                if para_of_sentence[k] != pn or k not in drill_sentences or named_in.get(k, set()) - {key}:
-                    break
-                core.append(k)
-                scope.append(k)
-            for k in range(s + 1, min(n_sent, s + 8)):
-                if named_in.get(k, set()) - {key}:
-                    break  # another exercise's sentence
-                pk = para_of_sentence[k]
-                if pk is None or pn is None or pk > pn + 1:
-                    break
-                if k in drill_sentences:
-                    core.append(k)
-                    scope.append(k)
-                elif pk == pn:
-                    scope.append(k)
-                elif pk == pn + 1 and k not in drill_sentences:
-                    break
-        # "taking part", "participated": who else, in the sentences after a name
-        partake = []
-        for c in found:
-            s = sentence_of(c.span[0])
-            for k in range(s + 1, min(n_sent, s + 8)):
-                if named_in.get(k, set()) - {key}:
-                    break
-                if k not in core and PARTAKE.search(text, *sentences.spans[k]):
-                    partake.append(k)
-        if len(by_name) == 1:  # the report's one exercise: its other drill sentences are about it too
-            core += [k for k in drill_sentences if not named_in.get(k, set()) - {key}
-                     and not OTHER_DRILL.search(text, *sentences.spans[k])]
-            scope += core
-        first = found[0]
-        span = first.span
-        name = first.name.strip("“”\" ,.")
-        events.append(_Event("exercise", name, span, sorted(set(core)), sorted(set(scope)),
-                             {"partake": sorted(set(partake) - set(core))}))
-
-    # ---- crossings: one per crossing named, from the sentences that name it
-    crossing_places: dict[str, list[PlaceFound]] = {}
-    pair_of: dict[str, str] = {}  # a side's name -> its pair's ("margara" -> "margara alican")
-    for p in places:
-        if p.kind == "crossing" and (pair := _hyphenated(text, p.span)):
-            for side in pair[0].split("-"):
-                pair_of.setdefault(normalise(side), normalise(pair[0]))
-    for p in places:
-        if p.kind == "crossing":  # the two sides of "the Alican-Margara gate", and either alone, are one crossing
-            pair = _hyphenated(text, p.span)
-            key = normalise(pair[0]) if pair else pair_of.get(normalise(p.name), normalise(p.name))
-            crossing_places.setdefault(key, []).append(p)
-    for group in crossing_places.values():
-        ss = sorted({sentence_of(p.span[0]) for p in group})
-        events.append(_Event("crossing", group[0].name, group[0].span, ss, ss, {"place": group[0], "group": group}))
-
-    # ---- agreements: the seed's "agreed on the text of a peace agreement", then any document signed
-    agreement_sentences: set[int] = set()
-    for m in AGREEMENT_CUE.finditer(text):
-        s = sentence_of(m.start())
-        if s in agreement_sentences:
-            continue
-        agreement_sentences.add(s)
-        events.append(_Event("agreement", "", m.span(), [s], [s], {"cue": m}))
-    for m in DEAL.finditer(text):
-        s = sentence_of(m.start())
-        if s in agreement_sentences or s in drill_sentences:
-            continue
-        agreement_sentences.add(s)
-        events.append(_Event("deal", "", m.span(), [s], [s], {"cue": m}))
-
-    # "… documents were signed … on February 25. Among them is the “Memorandum of Understanding …”"
-    for m in QUOTED_DOCUMENT.finditer(text):
-        s = sentence_of(m.start())
-        if s in agreement_sentences:
-            continue
-        signed = next((k for k in (s, s - 1) if k >= 0 and SIGNED.search(text, *sentences.spans[k])), None)
-        if signed is None:
-            continue
-        agreement_sentences.add(s)
-        events.append(_Event("deal", _trim_name(m.group("title")), m.span("title"), sorted({signed, s}),
-                             sorted({signed, s}), {"cue": m, "title": True}))
-
-    # ---- incidents: the sentences of a paragraph that say something happened, one of them at a
-    # place; paragraphs about the same place are one incident
-    place_sentences: dict[int, list[PlaceFound]] = {}
-    for p in places:
-        if p.kind != "country" and p.role is None:
-            place_sentences.setdefault(sentence_of(p.span[0]), []).append(p)
-    taken = {s for e in events for s in e.core}
-    by_paragraph: dict[int, list[re.Match]] = {}
-    for m in INCIDENT_CUES.finditer(text):
-        s = sentence_of(m.start())
-        if s not in taken and s not in drill_sentences:
-            by_paragraph.setdefault(para_of_sentence[s], []).append(m)
-    incidents: dict[str, _Event] = {}
-    last: tuple[int, _Event] | None = None  # the paragraph the last incident was read in, and it
-    for pn, cues in by_paragraph.items():
-        ss = list(dict.fromkeys(sentence_of(m.start()) for m in cues))
-        at = [p for s in ss for p in place_sentences.get(s, [])]
-        if not at:
-            if last is not None and last[0] == pn - 1:  # the story goes on in the next paragraph
-                last[1].core += ss
-                last = (pn, last[1])
-            continue
-        key = normalise(at[0].position.matched if at[0].position else at[0].name)
-        if key in incidents:
-            incidents[key].core += [s for s in ss if s not in incidents[key].core]
-            last = (pn, incidents[key])
-            continue
-        cue = next(m for m in cues if sentence_of(m.start()) in place_sentences)
-        incidents[key] = _Event("incident", cue.group().lower(), cue.span(), ss, ss, {"cue": cue})
-        last = (pn, incidents[key])
-        events.append(incidents[key])
-
-    taken |= {s for e in incidents.values() for s in e.core}
-    meetings: dict[int, _Event] = {}  # one a paragraph
-    for m in MEETING_CUES.finditer(text):
-        s = sentence_of(m.start())
-        pn = para_of_sentence[s]
-        if s in taken or s in drill_sentences or s not in place_sentences or pn in meetings:
-            continue
-        meetings[pn] = _Event("meeting", m.group().lower(), m.span(), [s], [s], {"cue": m})
-        events.append(meetings[pn])
+    events = find_events(layout, places, codenames)
 
     if sum(e.kind in ("exercise", "crossing") for e in events) > max_drafts:
         raise _too_many(max_drafts)  # known before the dates are read: a refusal costs no more
@@ -433,12 +202,12 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             raise _too_many(max_drafts)
         drafts.append(d)
 
-    dates_in_sentence = _ByParagraph(dates, lambda f: sentence_of(f.span[0]))
-    dates_in = _ByParagraph(dates, lambda f: f.paragraph)
-    places_in_sentence = _ByParagraph(places, lambda p: sentence_of(p.span[0]))
-    countries_in_sentence = _ByParagraph(countries, lambda c: sentence_of(c.span[0]))
-    countries_in = _ByParagraph(countries, lambda c: c.paragraph)
-    forces_in_sentence = _ByParagraph(forces, lambda f: sentence_of(f[1][0]))
+    dates_in_sentence = ByKey(dates, lambda f: sentence_of(f.span[0]))
+    dates_in = ByKey(dates, lambda f: f.paragraph)
+    places_in_sentence = ByKey(places, lambda p: sentence_of(p.span[0]))
+    countries_in_sentence = ByKey(countries, lambda c: sentence_of(c.span[0]))
+    countries_in = ByKey(countries, lambda c: c.paragraph)
+    forces_in_sentence = ByKey(forces, lambda f: sentence_of(f[1][0]))
     country_starts = [c.span[0] for c in countries]  # increasing: the words do not overlap
     country_ends = [c.span[1] for c in countries]
     country_at = {c.span[0]: c for c in countries}
@@ -593,7 +362,7 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         if "country_b" not in d.fields and own and own != d.fields.get("country_a"):
             d.fields["country_b"] = own  # the country its post is in, when the other side came first
             d.cite("country_b", p.span)
-        joined_name = next(filter(None, (_hyphenated(text, q.span) for q in e.extra["group"])), None)
+        joined_name = next(filter(None, (hyphenated(text, q.span) for q in e.extra["group"])), None)
         if joined_name:
             whole, other = joined_name
             d.name = d.fields["name"] = whole
@@ -669,7 +438,7 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             name = e.name
         else:
             doc = DOCUMENT.search(text, *sentences.spans[s])
-            name = _trim_name(doc.group()) if doc else ""
+            name = trim_name(doc.group()) if doc else ""
             if len(name.split()) < 2 and "-" not in name:
                 name = ""
             name = name.rstrip(" ,.;") or f"{' and '.join(dict.fromkeys(c.text for c in who))} {m.group('what')}"\
