@@ -258,6 +258,8 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         ends = [f for f in found if ENDS.search(text, max(0, f.span[0] - 20), f.span[0])
                 or f.rule == "weekday after publication"]
         starts = [f for f in found if f not in ends]
+        if starts:  # an end before the start is another year's, or a misreading: not this drill's
+            ends = [f for f in ends if f.start >= starts[0].start]
         if starts:
             if not ends and lasting:
                 days = NUMBER_WORDS.get(lasting.group("n").lower()) or int(lasting.group("n"))
@@ -393,6 +395,8 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             d.fields["status"] = f"used on {used[0].start.isoformat()} (as reported)"
             d.fields["status_date"] = used[0].start
             d.cite("status_date", used[0].span)
+        else:  # a crossing record says what is known of its state; here, only that it is named
+            d.fields["status"] = "named in the report; no date given"
         add(d)
 
     # ---- regions: "the long-disputed region of Karabakh"

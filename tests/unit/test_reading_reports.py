@@ -219,3 +219,10 @@ def test_a_signed_document_is_a_draft_named_by_its_title(geo):
     d = next(d for d in extract(text, date(2020, 2, 26), geo).drafts if d.kind == "event")
     assert d.name == "Protocol on the Igdir-Nakhchivan Railway" and d.fields["start"] == date(2020, 2, 25)
     assert sorted(d.fields["participants"]) == ["AZE", "TUR"]
+
+
+def test_an_end_before_the_start_is_not_taken(geo):
+    # read on 4 December: "on Sunday" is 29 November, "through May 21" the May before
+    text = "Iran and Azerbaijan began the drill “Red Line” on Sunday; it runs through May 21."
+    d = next(d for d in extract(text, date(2026, 12, 4), geo).drafts if d.kind == "exercise")
+    assert d.fields["start"] == date(2026, 11, 29) and d.fields["end"] == d.fields["start"]
