@@ -379,14 +379,17 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
                     if "country_a" not in d.fields:
                         d.fields["country_a"] = next(c for c in border.countries if c != other[0])
                     break
-        if "country_b" not in d.fields:  # the other country its paragraph names most
+        # else the other country its paragraph names most, else the report (a proposal, cited)
+        for pool in (countries_in[p.paragraph], countries):
+            if "country_b" in d.fields:
+                break
             counts: dict[str, int] = {}
-            for c in countries_in[p.paragraph]:
+            for c in pool:
                 if c.named and c.code != d.fields.get("country_a"):
                     counts[c.code] = counts.get(c.code, 0) + 1
             if counts:
                 code = max(counts, key=counts.get)
-                c = next(c for c in countries_in[p.paragraph] if c.code == code and c.named)
+                c = next(c for c in pool if c.code == code and c.named)
                 d.fields["country_b"] = code
                 d.cite("country_b", c.span)
         used = [f for s in e.core for f in dates_in_sentence[s] if f.precision == "day" and not dateline(f)] or [

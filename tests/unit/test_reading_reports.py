@@ -226,3 +226,15 @@ def test_an_end_before_the_start_is_not_taken(geo):
     text = "Iran and Azerbaijan began the drill “Red Line” on Sunday; it runs through May 21."
     d = next(d for d in extract(text, date(2026, 12, 4), geo).drafts if d.kind == "exercise")
     assert d.fields["start"] == date(2026, 11, 29) and d.fields["end"] == d.fields["start"]
+
+
+def test_every_draft_of_the_test_reports_saves_as_it_is(geo):
+    from support.paths import ROOT
+
+    from frontier_atlas.data.userstore import draft_record
+
+    folder = ROOT / "tests" / "fixtures" / "reports"
+    for path in sorted(folder.glob("*.txt")):
+        for i, d in enumerate(extract(path.read_text(encoding="utf-8"), date(2025, 9, 14), geo).drafts):
+            values = {k: "; ".join(v) if isinstance(v, list) else str(v) for k, v in d.fields.items()}
+            draft_record(d.kind, values, f"test-{i}", "src")  # raises if a field is missing or wrong
