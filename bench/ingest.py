@@ -274,7 +274,8 @@ def main() -> None:
             f"{len(rows)} real reports from {len(publishers)} publishers, {years[0]}–{years[-1]} "
             f"(labels and addresses: `bench/labels/reports.json`; format and scoring: "
             f"`bench/labels/README.md`). Texts not found in the folder given: {len(missing)}. The reader's "
-            "rules were improved against this set, so these figures are in-sample; a held-out set is likely to score lower. "
+            "rules were improved against this set, so these figures are in-sample; a held-out set is likely "
+            "to score lower. "
             "Date libraries weighed against our rules: `ingest-dates-libraries.md`.\n\n"
             + "\n".join(summary) + "\n\n" + "\n".join(head) + "\n")
     args.out.write_text(text, encoding="utf-8")
