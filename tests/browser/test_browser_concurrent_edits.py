@@ -24,7 +24,7 @@ from frontier_atlas.domain.records import Source
 
 RID = "user-border-talks"
 NAME_ROW, DESCRIPTION_ROW = 0, 5  # rows of an event's editor (userstore.editable's order)
-TRIALS = 20
+TRIALS = 12  # each a pair of saves within one second; 20 took a minute of the suite
 
 
 def stored(store: UserStore) -> tuple[str, str | None]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from support.browsing import MAP_IFRAME, map_frame, wait_until
+from support.browsing import MAP_IFRAME, map_frame, settle, wait_until
 from support.csvfiles import append_csv, edit_csv
 
 from frontier_atlas.domain.access import local_actor
@@ -123,7 +123,7 @@ def test_markup_in_data_shows_as_text_on_every_page(hostile_app, page):
     for path in PAGES[1:]:
         page.goto(f"{hostile_app.url}/{path}")
         page.locator("h1").first.wait_for()
-        page.wait_for_timeout(1500)  # let the page finish its run
+        settle(page)  # the page's run finished
         assert_inert(page, path)
         if path == "places":  # the map of place names draws the one named with braces, as it is
             frame = page.frame_locator(MAP_IFRAME).last
