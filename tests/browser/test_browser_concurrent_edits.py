@@ -4,17 +4,18 @@ The issue's bar: two sessions pressing Save in the same second, 20 times over, a
 edit silently lost. Edits of different fields must both land; edits of the same field
 must show the later saver what the other saved; a record deleted under an open
 editor must be reported, not vanish. One app and two browser contexts serve every
-trial (a new app per trial would cost minutes).
+trial (a new app per trial would cost minutes), and one app serves the module's tests, each on a
+record of its own.
 """
 
 from __future__ import annotations
 
 import time
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from support.appserver import AppServer
 from support.browsing import edit_grid_cell, settle, wait_until
 from support.paths import SEED
 
@@ -24,11 +25,12 @@ from frontier_atlas.domain.records import Source
 
 RID = "user-border-talks"
 NAME_ROW, DESCRIPTION_ROW = 0, 5  # rows of an event's editor (userstore.editable's order)
-TRIALS = 12  # each a pair of saves within one second; 20 took a minute of the suite
+TRIALS = 20
 
 
 def stored(store: UserStore) -> tuple[str, str | None]:
-    rec = next(r for r in store.load()[0] if r.id == RID)
+    """The name and description of the test's record (each test has the store's only one)."""
+    (rec,) = store.load()[0]
     return rec.name, rec.description
 
 
@@ -63,18 +65,31 @@ def offline_page(browser):
     return context, pg
 
 
-@pytest.fixture
-def two_visitors(start_app, page, browser, tmp_path: Path):
-    """The app with one user record, and two sessions with its editor open; and the store."""
-    user = tmp_path / "user-shared"
-    user.mkdir()
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory):
+    """One app for the module's tests (starting one is most of a test's time), and its store."""
+    user = tmp_path_factory.mktemp("user-shared")
     store = UserStore(user / "user-records.sqlite3")
+    server = AppServer(SEED, user)
+    try:
+        yield server, store
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def two_visitors(shared_app, page, browser):
+    """The app with one user record, new for this test, and two sessions with its editor
+    open; and the store."""
+    server, store = shared_app
+    for old in store.load()[0]:  # the previous test's record goes: each test edits the only one
+        store.delete(old.id, by=local_actor())
     source = Source(id="user-source-talks", publisher="Test Wire", title="Talks", published=date(2025, 5, 18),
                     type="news report")
+    rid = f"{RID}-{len(store.used_ids()) + 1}"  # a new id each test: a deleted one stays taken
     rec = draft_record("event", {"name": "Border talks", "event_type": "meeting", "description": "first report"},
-                       RID, source.id)
+                       rid, source.id)
     store.save([rec], source, "the article", by=local_actor())
-    server = start_app(SEED, user)
     context, other = offline_page(browser)
     try:
         open_editor(page, server.url)
