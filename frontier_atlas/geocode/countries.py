@@ -12,7 +12,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from frontier_atlas.domain.countries import country
+from frontier_atlas.domain.countries import alpha3, country
+from frontier_atlas.domain.demonyms import SHORT_NAMES
 from frontier_atlas.domain.geometry import ring_centroid
 from frontier_atlas.domain.position import Position
 from frontier_atlas.domain.text import normalise
@@ -88,6 +89,18 @@ def country_index(path: Path = WORLD_ATLAS) -> dict[str, Position]:
         for label in filter(None, names):
             index.setdefault(normalise(label), pos)
     return index
+
+
+def country_of_name(name: str) -> str | None:
+    """The alpha-3 of a country's name as reports write it ("Iran", "Türkiye", "U.S."), or None.
+    A word of fewer than four letters counts only in capitals or as a known short name ("US")."""
+    short = SHORT_NAMES.get(name.lower())
+    if short:
+        return short
+    if len(name) < 4 and not name.isupper():
+        return None
+    pos = country_index().get(normalise(name))
+    return alpha3(pos.country) if pos and pos.country else None
 
 
 class CountryGazetteer:

@@ -153,14 +153,15 @@ def _stretches(spans: list[tuple[int, int]], only: list[int]) -> list[tuple[int,
 
 def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None = None,
                fast: bool = True, only: list[int] | None = None,
-               names: list[tuple[int, int]] | None = None) -> list[DateFound]:
+               names: list[tuple[int, int]] | None = None, sentences: list[int] | None = None) -> list[DateFound]:
     """Every date expression we can resolve, in text order.
 
     Linear in the text: each pattern runs once over it, a match's paragraph is found by
     bisection, and a span is checked against those already taken with a mask of the text.
     ``only``: the paragraphs (indexes into ``spans``, increasing) to read, when the caller
     needs no others; every rule stays within its paragraph, so their finds are the same.
-    ``names``: spans of codenames ("Kavkaz-2020"), whose numbers are not dates."""
+    ``names``: spans of codenames ("Kavkaz-2020"), whose numbers are not dates; ``sentences``:
+    the starts of the text's sentences, when the caller has them (``sentence_spans``)."""
     spans = paragraphs(text) if spans is None else spans
     read = spans if only is None else [spans[i] for i in only]
     masked = _masked(text, read)
@@ -182,7 +183,7 @@ def find_dates(text: str, published: date, spans: list[tuple[int, int]] | None =
             occupied[a:b] = b"\1" * (b - a)
     for a, b in names or ():
         occupied[a:b] = b"\1" * (b - a)
-    sentence_starts = [a for a, _ in sentence_spans(text)]
+    sentence_starts = [a for a, _ in sentence_spans(text)] if sentences is None else sentences
 
     def para_of(pos: int) -> int:
         return bisect_right(starts, pos) - 1

@@ -37,7 +37,7 @@ from frontier_atlas.ingest.entities import (
     find_places,
     paragraph_spans,
 )
-from frontier_atlas.ingest.events import ByKey, Layout, find_events, hyphenated, trim_name
+from frontier_atlas.ingest.events import ByKey, Layout, find_events, trim_name
 from frontier_atlas.ingest.features import find_borders
 from frontier_atlas.ingest.reading import (
     MAX_CHARS,
@@ -185,14 +185,14 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
     progress(0.6, "finding dates")
     wanted = None
     if dates_before is not None:
-        wanted = {para_of_sentence[s] for e in events for s in e.scope} - {None}
+        wanted = {para_of_sentence[s] for e in events for s in e.scope}
         wanted |= {p.paragraph for p in places if p.kind == "crossing"}
         wanted |= set(range(bisect_left(index.starts, dates_before)))
         # regions read their paragraph and the one before
         wanted |= {q for p in places if p.position is not None and p.position.precision == "region"
                    for q in (p.paragraph - 1, p.paragraph) if q >= 0}
     dates = find_dates(text, published, paragraphs, only=None if wanted is None else sorted(wanted),
-                       names=[c.span for c in codenames])
+                       names=[c.span for c in codenames], sentences=sentences.starts)
     forces = find_forces(text)
     progress(0.85, "drafting records")
     drafts: list[Draft] = []
@@ -238,9 +238,13 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         return [p for s in ss for p in places_in_sentence[s] if p.kind != "country" and p.role is None
                 and p.span[0] < aside(s)]
 
+    def event_days(ss: list[int]) -> list[DateFound]:
+        """The days these sentences name for an event: not "today", not the report's dateline."""
+        return [f for s in ss for f in dates_in_sentence[s] if f.precision == "day" and f.rule != "today"
+                and not dateline(f)]
+
     def best_date(ss: list[int]) -> DateFound | None:
-        found = [f for s in ss for f in dates_in_sentence[s] if f.precision == "day" and f.rule != "today"
-                 and not dateline(f)]
+        found = event_days(ss)
         ranged = [f for f in found if f.end is not None]
         return (ranged or found or [None])[0]
 
@@ -248,8 +252,7 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         """(start, end) of an exercise, each with the words it came from: a range or a start
         with a duration; else a start and an "until" day; else, for a drill the report says
         has begun and ends "until" a day, the day of the report."""
-        found = [f for s in ss for f in dates_in_sentence[s] if f.precision == "day" and f.rule != "today"
-                 and not dateline(f)]
+        found = event_days(ss)
         ranged = [f for f in found if f.end is not None and f.rule != "weekday after publication"]
         if ranged:
             return (ranged[0].start, ranged[0].span), (ranged[0].end, ranged[0].span)
@@ -258,9 +261,9 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         ends = [f for f in found if ENDS.search(text, max(0, f.span[0] - 20), f.span[0])
                 or f.rule == "weekday after publication"]
         starts = [f for f in found if f not in ends]
-        if starts:  # an end before the start is another year's, or a misreading: not this drill's
-            ends = [f for f in ends if f.start >= starts[0].start]
         if starts:
+            # an end before the start is another year's, or a misreading: not this drill's
+            ends = [f for f in ends if f.start >= starts[0].start]
             if not ends and lasting:
                 days = NUMBER_WORDS.get(lasting.group("n").lower()) or int(lasting.group("n"))
                 return (starts[0].start, starts[0].span), (starts[0].start + timedelta(days=days - 1), lasting.span())
@@ -364,7 +367,7 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         if "country_b" not in d.fields and own and own != d.fields.get("country_a"):
             d.fields["country_b"] = own  # the country its post is in, when the other side came first
             d.cite("country_b", p.span)
-        joined_name = next(filter(None, (hyphenated(text, q.span) for q in e.extra["group"])), None)
+        joined_name = e.extra["pair"]
         if joined_name:
             whole, other = joined_name
             d.name = d.fields["name"] = whole

@@ -15,12 +15,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from frontier_atlas.domain.countries import alpha2, alpha3
-from frontier_atlas.domain.demonyms import SHORT_NAMES, demonym_country
+from frontier_atlas.domain.countries import alpha2
+from frontier_atlas.domain.demonyms import demonym_country
 from frontier_atlas.domain.position import Position
 from frontier_atlas.domain.text import normalise
 from frontier_atlas.geocode.chain import GeocoderChain
-from frontier_atlas.geocode.countries import country_index
+from frontier_atlas.geocode.countries import country_of_name
 from frontier_atlas.geocode.names import QUALIFIERS
 from frontier_atlas.ingest.codenames import Codename, find_codenames
 from frontier_atlas.ingest.dates import paragraphs
@@ -52,9 +52,7 @@ FORCE = re.compile(
     r"[Ss]pecial [Ff]orces|[Aa]rmed [Ff]orces|[Bb]order [Gg]uards?)"
 )
 _WORD = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'\-]*")
-_SPACE = re.compile(r"\s*")
 _UNSEEN = object()
-_AFTER_TITLE = re.compile(r"(?<!\S)(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")\.*\s+", re.I)
 
 
 @dataclass(frozen=True)
@@ -127,7 +125,7 @@ def find_countries(text: str, spans: list[tuple[int, int]] | None = None,
         for k in (2, 1):
             if j + k < last and all(text[ends[x]:starts[x + 1]] == " " for x in range(j, j + k)):
                 name = _strip_possessive(text[starts[j]:ends[j + k]])
-                code = _country_of_name(name)
+                code = country_of_name(name)
                 if code:
                     joined = (k, code, name)
                     break
@@ -140,7 +138,7 @@ def find_countries(text: str, spans: list[tuple[int, int]] | None = None,
         offset = 0
         for part in written.split("-"):
             word = _strip_possessive(part)
-            code = _country_of_name(word)
+            code = country_of_name(word)
             named = code is not None
             code = code or demonym_country(word)
             if code and word:
@@ -148,8 +146,9 @@ def find_countries(text: str, spans: list[tuple[int, int]] | None = None,
                 out.append(CountryFound(code, (a, a + len(word)), word, paragraph[j], named))
             offset += len(part) + 1
         j += 1
+    paragraph_starts = [a for a, _ in spans]
     for m in _US.finditer(text):  # "U.S.": not a capitalised word to ``Words``
-        pn = bisect_right([a for a, _ in spans], m.start()) - 1
+        pn = bisect_right(paragraph_starts, m.start()) - 1
         out.append(CountryFound("USA", m.span(), m.group(), max(pn, 0), True))
     out.sort(key=lambda c: c.span)
     return out
@@ -162,28 +161,11 @@ def _strip_possessive(word: str) -> str:
     return word[:-2] if word.endswith(("’s", "'s")) else word
 
 
-def _country_of_name(name: str) -> str | None:
-    """The alpha-3 of a country's name as reports write it, or None."""
-    short = SHORT_NAMES.get(name.lower())
-    if short:
-        return short
-    if len(name) < 4 and not name.isupper():
-        return None
-    pos = country_index().get(normalise(name))
-    return alpha3(pos.country) if pos and pos.country else None
-
-
 def find_forces(text: str) -> list[tuple[str, tuple[int, int]]]:
     return [(m.group(), m.span()) for m in FORCE.finditer(text)]
 
 
 _DATELINE_AFTER = re.compile(r"\s*(?:[–—-]|\(|/|,\s*(?:[A-Z][\w ]+,\s*)?(?:[A-Z][a-z]{2,}\.?\s+\d|\d))")
-
-
-def is_dateline(text: str, place: PlaceFound) -> bool:
-    """"TEHRAN –", "BAKU, Azerbaijan, July 22", "Yerevan /Mediamax/": where a report was
-    filed, at the head of a paragraph, not where things happened."""
-    return place.role == "dateline"
 
 
 def _dateline_at(text: str, start: int, end: int) -> bool:
@@ -262,8 +244,6 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
     not_place = bytearray(len(text) + 1)
     for m in _NOT_PLACE_BEFORE.finditer(text):
         not_place[m.start():m.end()] = b"\1" * (m.end() - m.start())
-    for m in _AFTER_TITLE.finditer(text):
-        not_place[m.end()] = 1
     countries = find_countries(text, spans, words) if countries is None else countries
     mentioned = {alpha2(c.code) for c in countries}
     # a capital the report names brings its country in ("Baku said … in Shusha")
@@ -300,7 +280,7 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
         """The place a name at [start, end) stands for, or None."""
         if name.lower() in COMMON_WORDS or demonym_country(name):
             return None
-        if len(name) <= 4 and name.isupper() and not _country_of_name(name) and not _dateline_at(text, start, end):
+        if len(name) <= 4 and name.isupper() and not country_of_name(name) and not _dateline_at(text, start, end):
             return None  # an acronym ("GID", "OSCE"), not a town
         feature = features.get(normalise(f"{name} {cue[0]}")) if cue else None
         span = (start, cue_at[k].end() if cue else end)
@@ -368,10 +348,10 @@ def find_places(text: str, geocoder: GeocoderChain, max_words: int = 4, spans: l
             gate = _CROSSING_AFTER.match(text, ends[i]) is not None
             for part in words.texts[i].split("-"):
                 part_end = offset + len(part)
-                bare = part[:-2] if part.endswith(("’s", "'s")) else part
+                bare = _strip_possessive(part)
                 if len(bare) >= 3 and bare[:1].isupper():
                     found = place(bare, offset, offset + len(bare), i, None, hint_of[i], paragraph_of[i])
-                    if found is None and gate and bare.lower() not in COMMON_WORDS and not _country_of_name(bare) \
+                    if found is None and gate and bare.lower() not in COMMON_WORDS and not country_of_name(bare) \
                             and not demonym_country(bare):
                         found = PlaceFound(bare, (offset, offset + len(bare)), "crossing", bare, None, paragraph_of[i])
                     if found is not None and found.kind != "country":
@@ -433,7 +413,7 @@ def _unlocated(text: str, found: list[PlaceFound], skip: bytearray, not_place: b
     towns = {p.span[0] for p in found if p.position is not None and p.kind != "country"}
     out: list[PlaceFound] = []
 
-    def add(name: str, a: int, b: int, kind: str, span_end: int) -> None:
+    def add(name: str, a: int, b: int, kind: str) -> None:
         while " " in name and name.split(" ", 1)[0].lower() in LEADING_WORDS:
             first = name.split(" ", 1)[0]
             name, a = name[len(first) + 1:], a + len(first) + 1
@@ -441,10 +421,10 @@ def _unlocated(text: str, found: list[PlaceFound], skip: bytearray, not_place: b
             return
         if taken.find(1, a, b) >= 0 or skip[a] or not_place[a] or len(name) < 3:
             return
-        if any(w.lower() in COMMON_WORDS or demonym_country(w) or _country_of_name(w) for w in name.split()):
+        if any(w.lower() in COMMON_WORDS or demonym_country(w) or country_of_name(w) for w in name.split()):
             return
         taken[a:b] = b"\1" * (b - a)
-        out.append(PlaceFound(name, (a, span_end), kind, name, None, index.index(a) or 0))
+        out.append(PlaceFound(name, (a, b), kind, name, None, index.index(a) or 0))
 
     for rx, kind in _CUED:
         for m in rx.finditer(text):
@@ -452,14 +432,14 @@ def _unlocated(text: str, found: list[PlaceFound], skip: bytearray, not_place: b
             name = m.group("n")
             if kind == "crossing" and "b" in rx.groupindex and m.group("b")[0].isupper():
                 name, b = text[a:m.end("b")], m.end("b")  # "Margara Bridge" is all name
-            add(name, a, b, "border" if kind == "border" else kind, m.end() if kind == "border" else b)
+            add(name, a, b, kind)
     for m in _LIST.finditer(text):
         items = [(x.group(), x.start()) for x in re.finditer(_NAME, m.group("l"))]
         known = sum(m.start() + off in towns for _, off in items)
         if known * 2 >= len(items):
             for name, off in items:
                 a = m.start() + off
-                add(name, a, a + len(name), "town", a + len(name))
+                add(name, a, a + len(name), "town")
     return out
 
 

@@ -159,14 +159,14 @@ def find_events(layout: Layout, places: list[PlaceFound], codenames: list[Codena
                 if named_in.get(k, set()) - {key}:
                     break  # another exercise's sentence
                 pk = para_of_sentence[k]
-                if pk is None or pn is None or pk > pn + 1:
+                if pk > pn + 1:
                     break
                 if k in drill_sentences:
                     core.append(k)
                     scope.append(k)
                 elif pk == pn:
                     scope.append(k)
-                elif pk == pn + 1 and k not in drill_sentences:
+                else:  # the next paragraph, no longer about a drill
                     break
         # "taking part", "participated": who else, in the sentences after a name
         partake = []
@@ -189,19 +189,21 @@ def find_events(layout: Layout, places: list[PlaceFound], codenames: list[Codena
 
     # ---- crossings: one per crossing named, from the sentences that name it
     crossing_places: dict[str, list[PlaceFound]] = {}
+    crossings = [(p, hyphenated(text, p.span)) for p in places if p.kind == "crossing"]
     pair_of: dict[str, str] = {}  # a side's name -> its pair's ("margara" -> "margara alican")
-    for p in places:
-        if p.kind == "crossing" and (pair := hyphenated(text, p.span)):
-            for side in pair[0].split("-"):
-                pair_of.setdefault(normalise(side), normalise(pair[0]))
-    for p in places:
-        if p.kind == "crossing":  # the two sides of "the Alican-Margara gate", and either alone, are one crossing
-            pair = hyphenated(text, p.span)
-            key = normalise(pair[0]) if pair else pair_of.get(normalise(p.name), normalise(p.name))
-            crossing_places.setdefault(key, []).append(p)
-    for group in crossing_places.values():
+    for _, pair in crossings:
+        for side in pair[0].split("-") if pair else ():
+            pair_of.setdefault(normalise(side), normalise(pair[0]))
+    crossing_pair: dict[str, tuple[str, str]] = {}  # a crossing's first hyphenated pair, as ``hyphenated`` gives it
+    for p, pair in crossings:  # the two sides of "the Alican-Margara gate", and either alone, are one crossing
+        key = normalise(pair[0]) if pair else pair_of.get(normalise(p.name), normalise(p.name))
+        crossing_places.setdefault(key, []).append(p)
+        if pair:
+            crossing_pair.setdefault(key, pair)
+    for key, group in crossing_places.items():
         ss = sorted({sentence_of(p.span[0]) for p in group})
-        events.append(Event("crossing", group[0].name, group[0].span, ss, ss, {"place": group[0], "group": group}))
+        events.append(Event("crossing", group[0].name, group[0].span, ss, ss,
+                            {"place": group[0], "pair": crossing_pair.get(key)}))
 
     # ---- agreements: the seed's "agreed on the text of a peace agreement", then any document signed
     agreement_sentences: set[int] = set()

@@ -17,9 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from frontier_atlas.domain.countries import alpha3
-from frontier_atlas.domain.demonyms import SHORT_NAMES, demonym_country
+from frontier_atlas.domain.demonyms import demonym_country
 from frontier_atlas.domain.text import normalise
-from frontier_atlas.geocode.countries import country_index
+from frontier_atlas.geocode.countries import country_of_name
 from frontier_atlas.settings import ROOT
 
 FEATURES_CSV = ROOT / "data" / "features.csv"
@@ -59,13 +59,7 @@ def feature_index(path: Path = FEATURES_CSV, basemap: Path = BASEMAP_NAMES_CSV) 
 
 def country_word(word: str) -> str | None:
     """The alpha-3 of a country's name or adjective ("Iran", "Iranian", "Turkey"), or None."""
-    short = SHORT_NAMES.get(word.lower())
-    if short:
-        return short
-    pos = country_index().get(normalise(word))
-    if pos and pos.country:
-        return alpha3(pos.country)
-    return demonym_country(word)
+    return country_of_name(word) or demonym_country(word)
 
 
 _SIDE = r"[A-Z][a-zà-ÿ]+"
