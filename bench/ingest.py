@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from geopy.distance import great_circle  # noqa: E402
 
 from frontier_atlas.data.curated import load_dataset  # noqa: E402
 from frontier_atlas.domain.text import normalise  # noqa: E402
@@ -44,12 +45,6 @@ CLASSES = {"country": "countries (as places)", "province": "provinces, districts
 # our draft kinds for a labelled one
 DRAFT_KINDS = {"exercise": {"exercise"}, "crossing": {"crossing"}, "incident": {"event"}, "agreement": {"event"},
                "event": {"event"}, "region": {"region"}}
-
-
-def km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    (la1, lo1), (la2, lo2) = (map(math.radians, a), map(math.radians, b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371 * 2 * math.asin(math.sqrt(h))
 
 
 @dataclass
@@ -104,7 +99,7 @@ def score_places(result: Extraction, labels: list[dict], out: Scored) -> None:
             out.misses.append(f"extra place {p.name!r}")
             continue
         if "lat" in lab and p.position is not None and p.position.precision not in ("country", "region") \
-                and km((lab["lat"], lab["lon"]), (p.position.lat, p.position.lon)) > NEAR_KM:
+                and great_circle((lab["lat"], lab["lon"]), (p.position.lat, p.position.lon)).km > NEAR_KM:
             out.places.found += 1
             out.misses.append(f"{p.name!r} at {p.position.lat:.2f},{p.position.lon:.2f}, not {lab['lat']},{lab['lon']}")
             continue

@@ -102,14 +102,13 @@ def test_a_crossing_named_after_its_cue(geo):
 # ---- governments named by their capitals
 
 def test_a_capital_standing_for_its_government_is_a_metonym(geo):
-    found = places("Azerbaijan and Iran: Baku said the talks between Tehran and Moscow helped. "
-                   "A drill was held in Baku.", geo)
-    roles = [(p.name, p.role) for p in find_places("Azerbaijan and Iran: Baku said the talks between Tehran and "
-                                                   "Moscow helped. A drill was held in Baku.", geo)]
-    assert found["Baku"][2] == "AZ"
+    found = find_places("Azerbaijan and Iran: Baku said the talks between Tehran and Moscow helped. "
+                        "A drill was held in Baku.", geo)
+    roles = [(p.name, p.role) for p in found]
     assert roles[:4] == [("Azerbaijan", None), ("Iran", None), ("Baku", "metonym"), ("Tehran", "metonym")]
     assert ("Moscow", "metonym") in roles and roles[-1] == ("Baku", None)
-    assert found["Moscow"][2] == "RU"
+    countries = {p.name: p.position.country for p in found}
+    assert countries["Baku"] == "AZ" and countries["Moscow"] == "RU"
 
 
 # ---- codenames
