@@ -130,6 +130,15 @@ GENERIC = {"bridge", "crossing", "border", "checkpoint", "railway", "rail", "roa
            "exercise", "exercises", "drill", "drills", "the"}
 
 
+# a draft's place keeps the lowercase word its geocoder query needs ("Lachin district"); the labels leave it out
+PLACE_GENERIC = {"district", "province", "region", "municipality", "city", "town", "village"}
+
+
+def draft_place(name: str) -> str:
+    """A draft's place folded as the labels write it: "Lachin district" is "Lachin"."""
+    return " ".join(w for w in normalise(name).split() if w not in PLACE_GENERIC)
+
+
 def draft_name(name: str) -> str:
     """A draft's name folded, without the generic words a name may or may not carry ("Hakari bridge")."""
     return " ".join(w for w in normalise(name).split() if w not in GENERIC)
@@ -156,8 +165,8 @@ def score_drafts(result: Extraction, labels: list[dict], out: Scored) -> None:
                     parts.add(d.fields[key])
             if parts != set(lab.get("participants") or []):
                 continue
-            wanted = {normalise(n) for n in lab.get("places") or []}
-            mine = {normalise(n) for n in d.fields.get("places") or []} | {normalise(d.fields.get("name_a") or "")}
+            wanted = {draft_place(n) for n in lab.get("places") or []}
+            mine = {draft_place(n) for n in d.fields.get("places") or []} | {draft_place(d.fields.get("name_a") or "")}
             if wanted and not (wanted & mine):
                 continue
             usable += 1

@@ -232,7 +232,7 @@ def _cell(value: object) -> str:
 
 
 def _draft_rows(result: Extraction) -> list[keys.Rows]:
-    return [[{"field": k, "value": "; ".join(v) if isinstance(v, list) else str(v)} for k, v in d.fields.items()]
+    return [[{"field": k, "value": "; ".join(v) if isinstance(v, list) else _cell(v)} for k, v in d.fields.items()]
             for d in result.drafts]
 
 

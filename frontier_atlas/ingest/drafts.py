@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from frontier_atlas.domain.countries import alpha3
+from frontier_atlas.domain.countries import alpha3, country_name
 from frontier_atlas.geocode.chain import GeocoderChain
 from frontier_atlas.ingest.codenames import find_codenames
 from frontier_atlas.ingest.dates import NUMBER_WORDS, DateFound, find_dates
@@ -61,6 +61,14 @@ BEGAN = re.compile(r"\b(?:began|begun|begins|kicked off|kicks off|started|starts
                    r"is under ?way|are under ?way|opened)\b", re.I)
 ENDS = re.compile(r"\b(?:until|till|through|to run to|end(?:s|ed|ing)? on|conclude[sd]? on|last until)\s+\Z", re.I)
 CROSSING_CUE = re.compile(r"\bcross(?:ed|ing|es)?\b", re.I)
+# the first day of a period ("from March 20, 2024, through March 20, 2025")
+PERIOD_FROM = re.compile(r"\bfrom\s+\Z", re.I)
+PERIOD_TO = re.compile(r",?\s*(?:through|to|until|till|[-–])\s*", re.I)
+# a time of day with no day: the day the report is about ("killed at roughly 07:50 GMT")
+CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:GMT|UTC|[ap]\.?m\b\.?|local time)|\b\d{1,2}\s*[ap]\.m\.", re.I)
+# the next sentence dates the one before it ("… at the Upper Lars checkpoint. This was reported … on September 27")
+ANAPHORA = re.compile(r"\s*(?:This|That|It)\s+(?:was|has been|had been)\s+(?:reported|announced|stated|said|"
+                      r"confirmed|decided)\b")
 RAIL = re.compile(r"\brail(?:way|road)?s?\b", re.I)
 # an adjective that is a person's or an office's, not a party to the event ("Azerbaijani President")
 _TITLE_AFTER = re.compile(r"\s+(?:President|Prime Minister|Foreign Minister|Defen[cs]e Minister|Minister|"
@@ -248,14 +256,15 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         ranged = [f for f in found if f.end is not None]
         return (ranged or found or [None])[0]
 
-    def exercise_span(ss: list[int]) -> tuple[tuple[date, tuple[int, int]], tuple[date, tuple[int, int]] | None] | None:
-        """(start, end) of an exercise, each with the words it came from: a range or a start
-        with a duration; else a start and an "until" day; else, for a drill the report says
-        has begun and ends "until" a day, the day of the report."""
+    def exercise_span(ss: list[int]) -> tuple[tuple[date, tuple[int, int]], tuple[date, tuple[int, int]] | None,
+                                              bool] | None:
+        """(start, end, open) of an exercise, each day with the words it came from: a range or a
+        start with a duration; else a start and an "until" day; else, for a drill the report says
+        has begun, the day of the report (open: its end not known)."""
         found = event_days(ss)
         ranged = [f for f in found if f.end is not None and f.rule != "weekday after publication"]
         if ranged:
-            return (ranged[0].start, ranged[0].span), (ranged[0].end, ranged[0].span)
+            return (ranged[0].start, ranged[0].span), (ranged[0].end, ranged[0].span), False
         # "The four-day Aras Joint Exercise" in one sentence, "began Sunday" in another
         lasting = next((m for s in ss for m in DURATION.finditer(text, *sentences.spans[s])), None)
         ends = [f for f in found if ENDS.search(text, max(0, f.span[0] - 20), f.span[0])
@@ -266,13 +275,24 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             ends = [f for f in ends if f.start >= starts[0].start]
             if not ends and lasting:
                 days = NUMBER_WORDS.get(lasting.group("n").lower()) or int(lasting.group("n"))
-                return (starts[0].start, starts[0].span), (starts[0].start + timedelta(days=days - 1), lasting.span())
-            return (starts[0].start, starts[0].span), ((ends[0].start, ends[0].span) if ends else None)
-        if ends:
-            began = next((m for s in ss for m in BEGAN.finditer(text, *sentences.spans[s])), None)
-            if began:
-                return (published, began.span()), (ends[0].start, ends[0].span)
+                return ((starts[0].start, starts[0].span),
+                        (starts[0].start + timedelta(days=days - 1), lasting.span()), False)
+            if ends:
+                return (starts[0].start, starts[0].span), (ends[0].start, ends[0].span), False
+            # "launched military drills on Friday": begun, its end not said
+            s0 = sentence_of(starts[0].span[0])
+            return (starts[0].start, starts[0].span), None, bool(BEGAN.search(text, *sentences.spans[s0]))
+        began = next((m for s in ss for m in BEGAN.finditer(text, *sentences.spans[s])), None)
+        if began and ends:
+            return (published, began.span()), (ends[0].start, ends[0].span), False
+        if began and not found:  # "joint exercises … started in Nakhchivan", in that day's report
+            return (published, began.span()), None, True
         return None
+
+    def lead_day() -> DateFound | None:
+        """The first day the report's opening paragraphs name for an event."""
+        opening = [k for q in range(min(2, len(paragraphs))) for k in sentences_in_paragraph[q]]
+        return next(iter(event_days(opening)), None)
 
     def dateline(f: DateFound) -> bool:
         """"TEHRAN, December 17": the report's own date at its head, not an event's."""
@@ -290,9 +310,11 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             continue
         d = Draft("exercise", e.name, {"name": e.name})
         d.cite("name", e.name_span)
-        start, end = exercise_span(e.core) or exercise_span(e.scope) or (None, None)
+        start, end, open_ended = exercise_span(e.core) or exercise_span(e.scope) or (None, None, False)
         if start:
-            d.fields["start"], d.fields["end"] = start[0], end[0] if end else start[0]
+            d.fields["start"] = start[0]
+            if end or not open_ended:  # begun, its end not said: no end, rather than a guessed one
+                d.fields["end"] = end[0] if end else start[0]
             d.fields["date_precision"] = "day"
             d.cite("start", start[1])
             if end:
@@ -301,13 +323,17 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         if not spots:  # "a peacekeeping exercise in Armenia": the country is the place
             spots = [p for s in e.core for p in places_in_sentence[s] if p.kind == "country"
                      and re.search(r"\b(?:in|into|across|inside)\s+\Z", text[max(0, p.span[0] - 10):p.span[0]])]
-        if spots:
-            d.fields["places"] = place_names(spots)
-            cite_list(d, "places", spots, lambda p: p.span)
         who = parties(e.core + e.extra["partake"], forces=True)
         if who:
             d.fields["participants"] = list(dict.fromkeys(c.code for c in who))
             cite_list(d, "participants", who, lambda c: c.span)
+        if spots:
+            d.fields["places"] = place_names(spots)
+            cite_list(d, "places", spots, lambda p: p.span)
+        elif len(d.fields.get("participants", [])) == 1:  # a national drill with no place named: its country
+            d.fields["places"] = [country_name(d.fields["participants"][0])]
+            cite_list(d, "places", who[:1], lambda c: c.span)
+            d.fields["host"] = list(d.fields["participants"])
         units = [f for s in e.core for f in forces_in_sentence[s]]
         if units:
             unit_names = list(dict.fromkeys(u for u, _ in units))
@@ -322,6 +348,9 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
     def first_country(pn: int, lo: int, hi: int) -> CountryFound | None:
         return next((countries[j] for j in range(lo, hi) if countries[j].paragraph == pn), None)
 
+    period_days = {x.span for f, g in zip(dates, dates[1:])
+                   if PERIOD_FROM.search(text, max(0, f.span[0] - 6), f.span[0])
+                   and PERIOD_TO.fullmatch(text, f.span[1], g.span[0]) for x in (f, g)}
     into_memo: dict[int, re.Match | None] = {}
     for e in events:
         if e.kind != "crossing":
@@ -395,9 +424,19 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
                 c = next(c for c in pool if c.code == code and c.named)
                 d.fields["country_b"] = code
                 d.cite("country_b", c.span)
-        used = [f for s in e.core for f in dates_in_sentence[s] if f.precision == "day" and not dateline(f)] or [
-            f for f in dates_in[p.paragraph] if f.precision == "day" and not dateline(f)]
-        if used and (CROSSING_CUE.search(text, *sent) or used[0].paragraph == p.paragraph):
+        def day_used(f: DateFound) -> bool:  # a day, not a period of figures ("from March 20, 2024, through …")
+            return (f.precision == "day" and not dateline(f) and (f.end is None or (f.end - f.start).days <= 7)
+                    and f.span not in period_days)
+
+        # the days of the sentence that names it, or of the next one when that dates it ("… at the Upper
+        # Lars checkpoint. This was reported … on September 27"), then of the rest of its sentences
+        told = s0 + 1 < len(sentences) and bool(ANAPHORA.match(text, sentences.spans[s0 + 1][0]))
+        used = ([f for f in dates_in_sentence[s0] if day_used(f)]
+                or (told and [f for f in dates_in_sentence[s0 + 1] if day_used(f)])
+                or [f for s in e.core for f in dates_in_sentence[s] if day_used(f)]
+                or [f for f in dates_in[p.paragraph] if day_used(f)])
+        told = told and bool(used) and used[0].span[0] >= sentences.spans[s0 + 1][0]
+        if used and (told or CROSSING_CUE.search(text, *sent) or used[0].paragraph == p.paragraph):
             d.fields["status"] = f"used on {used[0].start.isoformat()} (as reported)"
             d.fields["status_date"] = used[0].start
             d.cite("status_date", used[0].span)
@@ -493,6 +532,8 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         when = best_date(e.core)
         if when is None and e.kind == "meeting":  # "Astara, October 14 – Delegations … visited"
             when = next((f for f in dates if dateline(f) and f.precision == "day"), None)
+        if when is None and any(CLOCK.search(text, *sentences.spans[s]) for s in e.core):
+            when = lead_day()  # "killed at roughly 07:50 GMT": on the day the report opens with
         if when:
             d.fields["start"], d.fields["date_precision"] = when.start, "day"
             d.cite("start", when.span)

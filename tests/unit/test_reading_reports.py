@@ -224,7 +224,45 @@ def test_an_end_before_the_start_is_not_taken(geo):
     # read on 4 December: "on Sunday" is 29 November, "through May 21" the May before
     text = "Iran and Azerbaijan began the drill “Red Line” on Sunday; it runs through May 21."
     d = next(d for d in extract(text, date(2026, 12, 4), geo).drafts if d.kind == "exercise")
-    assert d.fields["start"] == date(2026, 11, 29) and d.fields["end"] == d.fields["start"]
+    assert d.fields["start"] == date(2026, 11, 29) and "end" not in d.fields  # begun; its end not said
+
+
+def test_a_drill_that_started_with_no_day_named_starts_on_the_report_day(geo):
+    text = ("BAKU, Azerbaijan, March 3\n\nJoint tactical exercises “Granite Step” of the armies of Azerbaijan and "
+            "Turkey started in Nakhchivan, the ministry said.")
+    d = next(d for d in extract(text, date(2025, 3, 3), geo).drafts if d.kind == "exercise")
+    assert d.fields["start"] == date(2025, 3, 3) and "end" not in d.fields
+    assert text[slice(*d.spans["start"][0])] == "started"
+
+
+def test_a_national_drill_with_no_place_named_is_placed_in_its_country(geo):
+    text = "The Iranian army launched drills codenamed Northern Lantern on Tuesday, state media said."
+    d = next(d for d in extract(text, PUBLISHED, geo).drafts if d.kind == "exercise")
+    assert d.fields["places"] == ["Iran"] and d.fields["host"] == ["IRN"] and d.fields["participants"] == ["IRN"]
+    assert d.fields["start"] == date(2024, 11, 26) and "end" not in d.fields
+    assert text[slice(*d.spans["places"][0])] == "Iranian"
+
+
+def test_an_incident_told_by_the_hour_is_on_the_day_the_report_opens_with(geo):
+    text = ("Armenia said on Sunday that its positions had come under fire.\n\n"
+            "A soldier was wounded at about 09:40 GMT when Azerbaijani forces fired at a post near Sotk.")
+    d = next(d for d in extract(text, PUBLISHED, geo).drafts if d.kind == "event")
+    assert d.fields["start"] == date(2024, 11, 24) and d.fields["places"] == ["Sotk"]
+    assert text[slice(*d.spans["start"][0])] == "on Sunday"
+
+
+def test_a_crossing_dated_by_the_sentence_after_it(geo):
+    text = ("Russia is opening an office at the Upper Lars checkpoint on the border with Georgia.\n\n"
+            "This was announced by local officials on November 25.")
+    d = next(d for d in extract(text, PUBLISHED, geo).drafts if d.kind == "crossing")
+    assert d.fields["status_date"] == date(2024, 11, 25)
+
+
+def test_a_period_of_figures_is_not_the_day_a_crossing_was_used(geo):
+    text = ("More than a million trucks passed through the Astara border crossing from March 21, 2023, through "
+            "March 20, 2024, officials said.")
+    d = next(d for d in extract(text, PUBLISHED, geo).drafts if d.kind == "crossing")
+    assert "status_date" not in d.fields and d.fields["status"] == "named in the report; no date given"
 
 
 def test_every_draft_of_the_test_reports_saves_as_it_is(geo):
