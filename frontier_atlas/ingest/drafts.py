@@ -283,10 +283,14 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             s0 = sentence_of(starts[0].span[0])
             return (starts[0].start, starts[0].span), None, bool(BEGAN.search(text, *sentences.spans[s0]))
         began = next((m for s in ss for m in BEGAN.finditer(text, *sentences.spans[s])), None)
-        if began and ends:
-            return (published, began.span()), (ends[0].start, ends[0].span), False
-        if began and not found:  # "joint exercises … started in Nakhchivan", in that day's report
-            return (published, began.span()), None, True
+        # the report's day: its dateline's ("BAKU, Azerbaijan, Sept. 20"), else its publication's
+        head = next((f for f in dates if dateline(f) and f.precision == "day"), None)
+        if began:
+            day = (head.start, head.span) if head else (published, began.span())
+            if ends:
+                return day, (ends[0].start, ends[0].span), False
+            if not found:  # "joint exercises … started in Nakhchivan", in that day's report
+                return day, None, True
         return None
 
     def lead_day() -> DateFound | None:
