@@ -13,7 +13,7 @@ import streamlit as st
 
 from frontier_atlas.data.curated import load_dataset
 from frontier_atlas.data.database import StoreUnavailable
-from frontier_atlas.data.engine import open_database
+from frontier_atlas.data.engine import is_database_url, open_database
 from frontier_atlas.data.userstore import UserStore, merge_into
 from frontier_atlas.domain.filters import records_frame
 from frontier_atlas.domain.position import Located
@@ -66,6 +66,8 @@ def load_atlas() -> Atlas:
     config = settings()
     overrides = config.overrides_path
     try:
+        if not is_database_url(config.user_store) and not Path(config.user_store).exists():
+            UserStore(config.user_store)  # made before its revision is read: the load below is not made twice
         signature = (_data_signature(config.data_dir), overrides.stat().st_mtime_ns if overrides.exists() else 0,
                      open_database(config.user_store, checked=False).revision())
         return _load(config, signature)

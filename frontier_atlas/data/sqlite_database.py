@@ -67,6 +67,14 @@ class SQLiteDatabase:
             raise StoreUnavailable(f"{self.label} could not be read ({exc})") from exc
 
     def revision(self) -> tuple:
-        # the file and its WAL: a commit changes one of them, and reading them costs no query
-        files = (self.path, self.path.with_name(self.path.name + "-wal"))
-        return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in files)
+        # the file and its WAL: a commit changes one of them, and reading them costs no query.
+        # An empty WAL is no change: opening the store makes one.
+        out = []
+        for p in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                st = p.stat()
+            except OSError:
+                out.append(0)
+                continue
+            out.append(st.st_mtime_ns if st.st_size or p == self.path else 0)
+        return tuple(out)

@@ -88,7 +88,7 @@ def _built_index(source: Path, built: Path = COUNTRY_INDEX_PATH) -> dict[str, Po
         return None
     if data.get("source_sha1") != _source_digest(source):
         return None  # built from other outlines: computed again
-    return {name: Position(**fields) for name, fields in data["names"].items()}
+    return {name: Position(**{**fields, "candidates": ()}) for name, fields in data["names"].items()}  # none
 
 
 def build_country_index(source: Path = WORLD_ATLAS, built: Path = COUNTRY_INDEX_PATH) -> int:
