@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from frontier_atlas.app import state as keys
 from frontier_atlas.app.details_column import details_column
@@ -77,10 +78,28 @@ def map_page() -> None:
     st.markdown(_count_line(atlas, shown, sets))
     col_map, col_details = st.columns([3, 2], gap="medium")
     with col_map:
-        out, goto = draw_map(atlas, shown)
+        map_fragment(atlas, shown, view)
         unplaced_list(atlas, shown.records)
     with col_details:
         details_column(atlas, sets.sets, shown.masks)
+
+
+@st.fragment
+def map_fragment(atlas: Atlas, shown: Shown, view: ViewState) -> None:
+    """The map alone: a pan or a zoom reruns this, not the page (the sidebar, the counts and
+    the details column stay as they are, and are not sent again). A click that chose
+    something reruns the page, for the details column to show it."""
+    state = st.session_state
+    before = keys.selection_of(state).chosen()
+    out, goto = draw_map(atlas, shown)
+    selection = keys.selection_of(state)
     here = keys.map_sync_of(state).current(out, goto)
-    publish_view(replace(view, selected=keys.selection_of(state).record,
+    publish_view(replace(view, selected=selection.record,
                          center=here.centre if here else None, zoom=here.zoom if here else None))
+    if selection.chosen() != before and _in_fragment_run():
+        st.rerun(scope="app")
+
+
+def _in_fragment_run() -> bool:
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)

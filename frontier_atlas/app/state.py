@@ -196,6 +196,10 @@ class Selection:
     def clear(self) -> None:
         self.record = self.event = self.cell = None
 
+    def chosen(self) -> tuple:
+        """What is chosen, as one value: a change of it is a change of the details column."""
+        return self.record, self.event, self.cell
+
 
 @dataclass
 class Player:
