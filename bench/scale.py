@@ -1,11 +1,13 @@
 """Scale: imported event sets of 1,000 to 1,000,000 synthetic ACLED-shaped rows, measured
-end to end, against the naive way (one folium.Marker per row, bench/naive_app.py).
+end to end, against the naive way (one folium.Marker per row, bench/naive_app.py) and
+against pydeck (one deck.gl ScatterplotLayer in st.pydeck_chart, bench/pydeck_app.py).
 
 For each size, in one run: import time, reopen time, a date-and-country filter, the map
 build (the curated map plus the event layer, rendered to the strings st_folium sends),
 the bytes of that map payload, the bytes the browser received over Streamlit's websocket
 until the map was drawn, the time from page load to the event layer drawn in headless
-Chromium, the app's peak memory (VmHWM), and the bytes sent for one pan.
+Chromium, the app's peak memory (VmHWM), the page's JavaScript heap, and one pan's
+latency and bytes.
 Writes bench/results/scale.md.
 
     .venv/bin/python bench/scale.py [--sizes 1000,10000,100000,1000000] [--naive-max 100000]
@@ -119,13 +121,92 @@ def browser_run(browser, url: str, drawn_js: str, want: int | None, timeout: flo
         if drawn_at:
             break
         page.wait_for_timeout(50)  # (a sync sleep would not let Playwright see new frames)
-    out = {"draw_s": drawn_at, "ws_bytes_load": received[0], "pan_bytes": None}
+    out = {"draw_s": drawn_at, "ws_bytes_load": received[0], "pan_bytes": None, "heap_mib": js_heap_mib(page)}
     if drawn_at and pan:
         page.wait_for_timeout(3000)  # let the first view report settle
         before = received[0]
         frame = [f for f in page.frames if "streamlit_folium" in f.url][-1]
-        frame.evaluate("() => { window.map.panBy([250, 0], {animate: false}); return true; }")
+        ours = drawn_js == DRAWN_JS
+        if ours:  # the next layer drawn sets it again
+            frame.evaluate("() => { window.__faEvents = null; return true; }")
+        t = time.perf_counter()
+        frame.evaluate("() => { window.map.panBy([400, 150], {animate: false}); return true; }")
+        if ours:  # the new event layer, after the server's run
+            while time.perf_counter() - t < 30 and frame.evaluate(drawn_js) < 0:
+                page.wait_for_timeout(20)
+            out["pan_s"] = time.perf_counter() - t if frame.evaluate(drawn_js) >= 0 else None
+        else:  # Leaflet moves what it holds: the second animation frame after the pan
+            frame.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            out["pan_s"] = time.perf_counter() - t
         page.wait_for_timeout(4000)
+        out["pan_bytes"] = received[0] - before
+    context.close()
+    return out
+
+
+def js_heap_mib(page) -> float | None:
+    """The page's JavaScript heap in use (Chromium's metric; WebGL buffers are not in it)."""
+    try:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        return metrics.get("JSHeapUsedSize", 0) / 2**20
+    except Exception:
+        return None
+
+
+DECK = "[data-testid='stDeckGlJsonChart']"
+
+
+def _deck_drawn(page) -> bool:
+    """Whether the deck's canvas shows the points: red pixels in a screenshot of it (a WebGL
+    canvas cannot be read back from script)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    box = page.locator(DECK)
+    if box.count() == 0 or box.locator("canvas").count() == 0:
+        return False
+    img = Image.open(BytesIO(box.first.screenshot(timeout=5000))).convert("RGB")
+    red = sum(1 for r, g, b in img.getdata() if r > 150 and g < 110 and b < 110)
+    return red > 50
+
+
+def pydeck_run(browser, url: str, timeout: float, pan: bool) -> dict:
+    """Load the pydeck page; time until its points are drawn; websocket bytes; one drag of the
+    map timed to the second animation frame after it (deck.gl pans in the browser)."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    received = [0]
+    page.on("websocket", lambda ws: ws.on("framereceived",
+                                          lambda p: received.__setitem__(0, received[0] + len(p))))
+    t0 = time.perf_counter()
+    page.goto(url, timeout=timeout * 1000)
+    drawn_at = None
+    while time.perf_counter() - t0 < timeout:
+        try:
+            if _deck_drawn(page):
+                drawn_at = time.perf_counter() - t0
+                break
+        except Exception:
+            pass
+        page.wait_for_timeout(100)
+    out = {"draw_s": drawn_at, "ws_bytes_load": received[0], "pan_bytes": None, "pan_s": None,
+           "heap_mib": js_heap_mib(page)}
+    if drawn_at and pan:
+        page.wait_for_timeout(2000)
+        before = received[0]
+        box = page.locator(DECK).bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        t = time.perf_counter()
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 250, y, steps=5)
+        page.mouse.up()
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        out["pan_s"] = time.perf_counter() - t
+        page.wait_for_timeout(3000)
         out["pan_bytes"] = received[0] - before
     context.close()
     return out
@@ -147,7 +228,7 @@ def probe(url: str, js: str, want: int | None, timeout: float, pan: bool) -> dic
         except ProcessLookupError:
             pass  # it had ended (without a result)
         proc.wait()
-        return {"draw_s": None, "ws_bytes_load": None, "pan_bytes": None}
+        return {"draw_s": None, "ws_bytes_load": None, "pan_bytes": None, "heap_mib": None}
 
 
 def warm_visits(url: str, js: str, want: int | None, timeout: float, visits: int = 3) -> dict:
@@ -166,8 +247,11 @@ def _probe_main(args) -> None:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        js = DRAWN_JS if args.js == "ours" else NAIVE_DRAWN_JS
-        print(json.dumps(browser_run(browser, args.probe, js, args.want or None, args.timeout, args.pan)))
+        if args.js == "pydeck":
+            print(json.dumps(pydeck_run(browser, args.probe, args.timeout, args.pan)))
+        else:
+            js = DRAWN_JS if args.js == "ours" else NAIVE_DRAWN_JS
+            print(json.dumps(browser_run(browser, args.probe, js, args.want or None, args.timeout, args.pan)))
         browser.close()
 
 
@@ -231,6 +315,31 @@ def measure_naive(n: int, parquet: Path, port: int, timeout: float) -> dict:
     try:
         cold = probe(f"http://127.0.0.1:{port}", "naive", n, timeout, pan=False)
         run = warm_visits(f"http://127.0.0.1:{port}", "naive", n, timeout) if cold["draw_s"] else dict(cold)
+        run["draw_cold_s"] = cold["draw_s"]
+        peak = peak_rss_mib(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return {"build_s": build_s, "map_bytes": len(text.encode()), **run, "peak_mib": peak}
+
+
+def measure_pydeck(n: int, parquet: Path, port: int, timeout: float) -> dict:
+    import pandas as pd
+    import pydeck as pdk
+
+    events = pd.read_parquet(parquet, columns=["latitude", "longitude"])
+
+    def build() -> str:
+        layer = pdk.Layer("ScatterplotLayer", data=events, get_position=["longitude", "latitude"])
+        return pdk.Deck(layers=[layer], map_style=None).to_json()
+
+    t0 = time.perf_counter()
+    text = build()
+    build_s = time.perf_counter() - t0
+    proc = serve(str(ROOT / "bench" / "pydeck_app.py"), {"PYDECK_EVENTS": str(parquet)}, port)
+    try:
+        cold = probe(f"http://127.0.0.1:{port}", "pydeck", None, timeout, pan=False)
+        run = warm_visits(f"http://127.0.0.1:{port}", "pydeck", None, timeout) if cold["draw_s"] else dict(cold)
         run["draw_cold_s"] = cold["draw_s"]
         peak = peak_rss_mib(proc.pid)
     finally:
@@ -432,11 +541,21 @@ def fmt_b(v) -> str:
     return f"{v / 1e6:.2f} MB" if v >= 1e6 else f"{v / 1e3:.0f} kB"
 
 
+def fmt_mib(v) -> str:
+    return "–" if v is None else f"{v:.0f} MiB"
+
+
+def ratio(a, b) -> str:
+    return f"{a / b:.1f}x" if a and b else "–"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--naive-max", type=int, default=100_000, help="largest size to try the naive way at")
     parser.add_argument("--naive-timeout", type=float, default=120.0)
+    parser.add_argument("--pydeck-max", type=int, default=1_000_000, help="largest size to try pydeck at")
+    parser.add_argument("--pydeck-timeout", type=float, default=180.0)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "scale.md"))
     parser.add_argument("--probe", help=argparse.SUPPRESS)  # internal: one browser visit
     parser.add_argument("--js", default="ours", help=argparse.SUPPRESS)
@@ -456,7 +575,7 @@ def main() -> None:
     ds = load_dataset(ROOT / "data")
     located = locate_all(ds, GeocoderChain(ds.places, ds.overrides))
     ds_bits = (ds, located, records_frame(ds, located))
-    ours, naive = {}, {}
+    ours, naive, deck = {}, {}, {}
     for n in sizes:
         csv = write_acled_csv(work / f"acled-{n}.csv", n, seed=7)
         ours[n] = measure_ours(n, csv, work, 8700, ds_bits)
@@ -470,9 +589,17 @@ def main() -> None:
         print(n, "naive", json.dumps(naive[n]), flush=True)
         if naive[n]["draw_s"] is None:
             break  # larger sizes would only take longer
+    for n in sizes:
+        if n > args.pydeck_max:
+            break
+        parquet = next((work / f"user-{n}" / "imports").glob("*/events.parquet"))
+        deck[n] = measure_pydeck(n, parquet, 8702, args.pydeck_timeout)
+        print(n, "pydeck", json.dumps(deck[n]), flush=True)
+        if deck[n]["draw_s"] is None:
+            break
 
     lines = [
-        "# Scale: imported events, ours against the naive way",
+        "# Scale: imported events, ours against the naive way and pydeck",
         "",
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, Python "
@@ -480,43 +607,54 @@ def main() -> None:
         "(`frontier_atlas/events/synthetic.py`: real towns, ten years). Filter: 2020–2021 and the "
         "country with most events; medians of 21. Map build: the curated map plus the event layer "
         "at the opening world view, rendered to the strings st_folium sends; medians of 7. "
-        "Drawn: page load to the event layer drawn (for the naive way: every marker drawn), median "
+        "Drawn: page load to the event layer drawn (for the naive way: every marker drawn; for pydeck: "
+        "its points seen in a screenshot of its canvas), median "
         "of three visits after the first; the first visit after the server started is in brackets "
-        "(it also builds the offline gazetteer index and opens the set). Pan: websocket bytes after one pan of 250 px. "
-        "Memory: the app process's peak RSS (VmHWM).",
+        "(it also opens the set). Pan: one pan of 400 × 150 px; its latency is from the pan to the new "
+        "event layer drawn (ours: the server picks the events of the new view) or to the second "
+        "animation frame after it (the naive map and pydeck hold every point in the browser), and its "
+        "bytes are those the websocket brought in the next 4 s. "
+        "Memory: the app process's peak RSS (VmHWM), and the page's JavaScript heap in Chromium after the draw "
+        "(WebGL buffers are not in it). Headless Chromium here draws WebGL in software (SwiftShader): pydeck's draw "
+        "and pan times are a software renderer's, slower than on a machine with a GPU.",
         "",
         "## Ours",
         "",
         "| rows | import | reopen | filter | map build | map payload (of it, event layer) | "
-        "bytes to browser, load | bytes per pan | drawn in browser | peak memory |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "bytes to browser, load | bytes per pan | pan | drawn in browser | peak memory | browser heap |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, r in ours.items():
         lines.append(f"| {n:,} | {fmt_s(r['import_s'])} | {fmt_s(r['reopen_s'])} | {fmt_s(r['filter_s'])} | "
                      f"{fmt_s(r['build_s'])} | {fmt_b(r['map_bytes'])} ({fmt_b(r['layer_bytes'])}) | "
-                     f"{fmt_b(r['ws_bytes_load'])} | {fmt_b(r['pan_bytes'])} | {fmt_s(r['draw_s'])} "
-                     f"({fmt_s(r['draw_cold_s'])}) | {r['peak_mib']:.0f} MiB |")
-    lines += ["", "## The naive way (one folium.Marker per row, whole map re-sent)", "",
-              "| rows | map build | map payload | bytes to browser, load | bytes per pan | drawn in browser | "
-              "peak memory |", "|---:|---:|---:|---:|---:|---:|---:|"]
-    for n, r in naive.items():
-        lines.append(f"| {n:,} | {fmt_s(r['build_s'])} | {fmt_b(r['map_bytes'])} | {fmt_b(r['ws_bytes_load'])} | "
-                     f"{fmt_b(r['pan_bytes'])} | {fmt_s(r['draw_s'])} ({fmt_s(r['draw_cold_s'])}) | "
-                     f"{r['peak_mib']:.0f} MiB |")
-    skipped = [n for n in sizes if n not in naive]
-    if skipped:
-        lines += ["", f"Not tried the naive way at {', '.join(f'{n:,}' for n in skipped)} rows: it had already "
-                  "timed out at a smaller size, or exceeded `--naive-max`."]
-    lines += ["", "## Ratios (naive ÷ ours)", "",
-              "| rows | map payload | bytes to browser | drawn in browser | map build |",
-              "|---:|---:|---:|---:|---:|"]
-    for n, r in naive.items():
-        o = ours[n]
-        draw = f"{r['draw_s'] / o['draw_s']:.1f}x" if r["draw_s"] and o["draw_s"] else "naive timed out"
-        sent = (f"{r['ws_bytes_load'] / o['ws_bytes_load']:.1f}x" if r["ws_bytes_load"] and o["ws_bytes_load"]
-                else "–")
-        lines.append(f"| {n:,} | {r['map_bytes'] / o['map_bytes']:.1f}x | {sent} | {draw} | "
-                     f"{r['build_s'] / o['build_s']:.1f}x |")
+                     f"{fmt_b(r['ws_bytes_load'])} | {fmt_b(r['pan_bytes'])} | {fmt_s(r.get('pan_s'))} | "
+                     f"{fmt_s(r['draw_s'])} ({fmt_s(r['draw_cold_s'])}) | {r['peak_mib']:.0f} MiB | "
+                     f"{fmt_mib(r.get('heap_mib'))} |")
+    peers = (("naive", "The naive way (one folium.Marker per row, whole map re-sent)", naive, "--naive-max"),
+             ("pydeck", "pydeck (one deck.gl ScatterplotLayer in st.pydeck_chart, every point sent)", deck,
+              "--pydeck-max"))
+    for key, title, found, flag in peers:
+        lines += ["", f"## {title}", "",
+                  "| rows | map build | map payload | bytes to browser, load | bytes per pan | pan | "
+                  "drawn in browser | peak memory | browser heap |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for n, r in found.items():
+            lines.append(f"| {n:,} | {fmt_s(r['build_s'])} | {fmt_b(r['map_bytes'])} | {fmt_b(r['ws_bytes_load'])} | "
+                         f"{fmt_b(r['pan_bytes'])} | {fmt_s(r.get('pan_s'))} | {fmt_s(r['draw_s'])} "
+                         f"({fmt_s(r['draw_cold_s'])}) | {r['peak_mib']:.0f} MiB | {fmt_mib(r.get('heap_mib'))} |")
+        skipped = [n for n in sizes if n not in found]
+        if skipped:
+            lines += ["", f"Not tried {key} at {', '.join(f'{n:,}' for n in skipped)} rows: it had already "
+                      f"timed out at a smaller size, or exceeded `{flag}`."]
+    for key, _, found, _ in peers:
+        lines += ["", f"## Ratios ({key} ÷ ours)", "",
+                  "| rows | map payload | bytes to browser | drawn in browser | pan | server memory | browser heap |",
+                  "|---:|---:|---:|---:|---:|---:|---:|"]
+        for n, r in found.items():
+            o = ours[n]
+            lines.append(f"| {n:,} | {ratio(r['map_bytes'], o['map_bytes'])} | "
+                         f"{ratio(r['ws_bytes_load'], o['ws_bytes_load'])} | {ratio(r['draw_s'], o['draw_s'])} | "
+                         f"{ratio(r.get('pan_s'), o.get('pan_s'))} | {ratio(r['peak_mib'], o['peak_mib'])} | "
+                         f"{ratio(r.get('heap_mib'), o.get('heap_mib'))} |")
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
