@@ -26,6 +26,7 @@ from frontier_atlas.present.escaping import md_text
 from frontier_atlas.settings import Settings, settings
 
 RETRY_SECONDS = 5  # between tries while the user store's database cannot be reached
+_STORE_NOTICES: dict[str, str] = {}  # user store -> what this process told about setting it aside
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,12 @@ def _load(config: Settings, signature: tuple) -> Atlas:
     merge_into(ds, store)
     geocoder = build_geocoder(ds.places, ds.overrides)
     located = locate_all(ds, geocoder)
-    notices = (store.notice,) if store.notice else ()
+    if store.notice:
+        _STORE_NOTICES[str(config.user_store)] = store.notice
+    # the load after the one that set a damaged store aside (the warm-up's, then the first
+    # page run's, once the new store exists) still tells the user
+    notice = _STORE_NOTICES.get(str(config.user_store))
+    notices = (notice,) if notice else ()
     gc.freeze()  # the loaded data lives for the process: keep it out of every later collection
     return Atlas(ds, located, records_frame(ds, located), geocoder, config, notices)
 

@@ -204,29 +204,68 @@ class QuietEcho(MacroElement):
     )
 
 
-def _icon(rid: str, kind: str, selected: bool) -> folium.DivIcon:
+def _icon_style(kind: str, selected: bool) -> tuple[str, str, int, str]:
+    """A marker's SVG before and after its record id, its size and its classes."""
     colour, glyph = STYLE[kind]
     size = 34 if selected else 28
     ring = '<circle cx="14" cy="14" r="13.2" fill="none" stroke="#f1c40f" stroke-width="2"/>' if selected else ""
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" data-record="{html_text(rid)}" width="{size}" height="{size}" viewBox="0 0 28 28">'
-        f'<circle cx="14" cy="14" r="12" fill="{colour}" stroke="#fff" stroke-width="1.5"/>{glyph}{ring}</svg>'
-    )
-    classes = f"fa-record fa-marker fa-kind-{kind}" + (" fa-selected" if selected else "")
-    return folium.DivIcon(html=svg, icon_size=(size, size), icon_anchor=(size // 2, size // 2),
-                          class_name=classes)
+    before = '<svg xmlns="http://www.w3.org/2000/svg" data-record="'
+    after = (f'" width="{size}" height="{size}" viewBox="0 0 28 28"><circle cx="14" cy="14" r="12" '
+             f'fill="{colour}" stroke="#fff" stroke-width="1.5"/>{glyph}{ring}</svg>')
+    return before, after, size, f"fa-record fa-marker fa-kind-{kind}" + (" fa-selected" if selected else "")
 
 
-def _tooltip(rec, extra: str = "") -> SafeTooltip:
+def _tooltip_html(rec, extra: str = "") -> str:
     """Name, kind and dates; the record id rides along hidden, for click handling."""
     dates = format_dates(rec.start, rec.end, rec.date_precision)
-    html = (
+    return (
         f"<b>{html_text(rec.name)}</b><br>{html_text(KIND_LABELS[rec.kind])}"
         + (f" · {html_text(dates)}" if dates else "")
         + (f"<br><i>{html_text(extra)}</i>" if extra else "")
         + f'<span hidden>{record_token(html_text(rec.id))}</span>'
     )
-    return SafeTooltip(html, sticky=False)
+
+
+def _tooltip(rec, extra: str = "") -> SafeTooltip:
+    return SafeTooltip(_tooltip_html(rec, extra), sticky=False)
+
+
+class RecordMarkers(MacroElement):
+    """The records' markers as data and one loop, added to their cluster. Folium writes each
+    marker as its own script (1.6 kB each, 121 kB for the bundled records), and streamlit-folium
+    sends the map again on every pan: as rows of a table it is a quarter of that. The texts are
+    escaped in Python (``html_text``); ``tojson`` keeps them inert inside the script."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var cluster = {{ this._parent.get_name() }};
+            var d = {{ this.data|tojson }};
+            d.markers.forEach(function (m) {
+                // m: lat, lon, style (index into d.styles), record id (escaped), tooltip
+                var s = d.styles[m[2]];
+                var icon = L.divIcon({html: s[0] + m[3] + s[1], iconSize: [s[2], s[2]],
+                                      iconAnchor: [s[2] / 2, s[2] / 2], className: s[3]});
+                L.marker([m[0], m[1]], {icon: icon}).bindTooltip(m[4], {sticky: false}).addTo(cluster);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "RecordMarkers"
+        self.data: dict = {"styles": [], "markers": []}
+        self._styles: dict[tuple[str, bool], int] = {}
+
+    def add(self, lat: float, lon: float, rid: str, kind: str, selected: bool, tooltip: str) -> None:
+        key = (kind, selected)
+        if key not in self._styles:
+            self._styles[key] = len(self.data["styles"])
+            self.data["styles"].append(_icon_style(kind, selected))
+        self.data["markers"].append([round(lat, 6), round(lon, 6), self._styles[key], html_text(rid), tooltip])
 
 
 def _rings(geometry: dict) -> list:
@@ -319,6 +358,7 @@ def record_layer(
         name="Exercises, crossings, events",
         options={"maxClusterRadius": 35, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
     ).add_to(group)
+    points = RecordMarkers().add_to(markers)
 
     bounds: list[tuple[float, float]] = []
     circles: set[tuple[float, float, int]] = set()
@@ -359,10 +399,8 @@ def record_layer(
         point = loc.point
         if point is None:
             continue
-        folium.Marker(
-            (point.lat, point.lon), icon=_icon(rid, rec.kind, selected),
-            tooltip=_tooltip(rec, f"{point.precision} precision: {point.how_found}"),
-        ).add_to(markers)
+        points.add(point.lat, point.lon, rid, rec.kind, selected,
+                   _tooltip_html(rec, f"{point.precision} precision: {point.how_found}"))
         bounds.append((point.lat, point.lon))
         outline = ds.outlines.get(point.region_id) if point.region_id else None
         if outline is not None and point.region_id not in drawn_outlines:

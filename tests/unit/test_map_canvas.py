@@ -32,12 +32,18 @@ def locate(ds):
     return locate_all(ds, GeocoderChain(ds.places))
 
 
+def record_markers(script: str) -> list[list]:
+    """The rows of the records' marker layer (``RecordMarkers``): lat, lon, style, id, tooltip."""
+    found = re.search(r"var d = (\{.*?\});\n", script)
+    return json.loads(found.group(1))["markers"] if found else []
+
+
 def test_one_clickable_shape_per_located_record():
     frame, html = build(DATA)
     located = int(frame["has_position"].sum())
-    assert html.count('data-record=\\"') + html.count("fa-record fa-region") \
+    assert len(record_markers(html)) + html.count("fa-record fa-region") \
         + html.count("fa-record fa-movement") == located
-    assert located == 8
+    assert located == 8 and record_markers(html)
 
 
 def test_scripts_come_from_our_own_origin():
@@ -55,8 +61,7 @@ def test_payload_is_escaped_in_tooltips(data_copy):
     _, html = build(data_copy, kinds=frozenset({"crossing"}))
     assert payload not in html and "<img src=x" not in html
     # the tooltip reaches JavaScript as one JSON string literal, HTML-escaped inside
-    literals = re.findall(r'bindTooltip\(\s*("(?:[^"\\]|\\.)*")', html)
-    texts = [json.loads(lit) for lit in literals]
+    texts = tooltip_texts(html)
     assert any("&lt;img src=x onerror=alert(1)&gt;`${alert(2)}`&lt;/script&gt;" in t for t in texts), texts
 
 
@@ -113,7 +118,9 @@ BRACES = ["Camp {# here", "{{ 7*7 }}", "{% if %}", "a #} b", "x }} y", "{{ 1/0 }
 
 
 def tooltip_texts(script: str) -> list[str]:
-    return [json.loads(lit) for lit in re.findall(r'bindTooltip\(\s*("(?:[^"\\]|\\.)*")', script)]
+    """Every tooltip: the shapes' own (a JSON string literal each) and the markers' rows."""
+    own = [json.loads(lit) for lit in re.findall(r'bindTooltip\(\s*("(?:[^"\\]|\\.)*")', script)]
+    return own + [row[4] for row in record_markers(script)]
 
 
 @pytest.mark.parametrize("name", BRACES)
