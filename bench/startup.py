@@ -291,19 +291,19 @@ AS_FILED = {"cold_s": "23.8 s", "restart_s": "6.4 s", "session_s": "4.5 s", "rss
 NOTES = [
     "What each figure is made of, and what bounds the ones short of their goal:",
     "",
-    "- **A new session** (about 1.5 s): Streamlit's own page and its 60-odd script chunks take 0.7 s to load "
+    "- **A new session** (1.49 s): Streamlit's own page and its 60-odd script chunks take 0.7 s to load "
     "and another 0.4 s to fetch the widgets' chunks; our page run takes 0.1 s; the map's frame, its one bundle "
     "and the markers the rest. What is ours to remove was: the map's five scripts loaded one after another "
     "(0.3 s), now one bundle.",
     "- **A fresh start** (under 3 s): the server's start (0.7 s), then the imports and the data (1.2 s), now "
     "loaded on a thread as the server starts, while the browser loads Streamlit; the country and province "
     "indexes are built at set-up, so a start no longer decodes 3.5 MB of outlines (0.4 s).",
-    "- **Bytes per pan** (about 160 kB against 30 kB): the map is one streamlit-folium element, and a pan "
+    "- **Bytes per pan** (about 100 kB against 30 kB): the map is one streamlit-folium element, and a pan "
     "changes its event layer, so the whole element is sent again: the base map (16 kB), the records' layer "
-    "(121 kB for 89 records: folium writes each marker as its own script) and the events (about 20 kB). "
-    "Streamlit's message cache skips an element only when all of it is unchanged. The map's fragment keeps "
-    "the rest of the page from being sent again; meeting the goal needs the records' layer out of the element "
-    "(or written as one compact data layer), which is not done.",
+    "(63 kB for 89 records, since the markers are rows of one data layer; folium's one script a marker made "
+    "it 121 kB) and the events (about 20 kB). Streamlit's message cache skips an element only when all of it "
+    "is unchanged. The map's fragment keeps the rest of the page from being sent again; meeting the goal "
+    "needs the records' layer out of the per-pan element, which is not done.",
     "- Pans that drew no new layer: the events in and around the new view were those already drawn, so the "
     "element was unchanged and nothing needed drawing.",
     "",
