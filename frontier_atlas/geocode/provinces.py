@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from frontier_atlas.domain.position import Position
 from frontier_atlas.domain.text import normalise
+from frontier_atlas.geocode.built_file import BuiltFile
 from frontier_atlas.geocode.names import iso2, split_qualifier
 from frontier_atlas.settings import BASEMAP_DIR, PROVINCES_DB
 
@@ -72,20 +72,9 @@ class ProvinceIndex:
         return self._by_id.get(region_id)
 
 
-class BuiltProvinceIndex(ProvinceIndex):
+class BuiltProvinceIndex(BuiltFile, ProvinceIndex):
     """The same lookups in the file built at set-up (``build_province_db``): a process reads
     the provinces it asks for, not 2.8 MB of outlines (0.2 s of every start)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._local = threading.local()
-
-    def _con(self) -> sqlite3.Connection:
-        held = getattr(self._local, "con", None)
-        if held is None or held[0] != os.getpid():  # a forked job opens its own
-            con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-            held = self._local.con = (os.getpid(), con)
-        return held[1]
 
     def __bool__(self) -> bool:
         return True

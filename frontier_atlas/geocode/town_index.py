@@ -16,7 +16,6 @@ import hashlib
 import logging
 import os
 import sqlite3
-import threading
 import time
 from functools import lru_cache
 from importlib.metadata import version
@@ -25,6 +24,7 @@ from typing import Iterator
 
 from frontier_atlas.data.durable import exclusive_lock
 from frontier_atlas.domain import text
+from frontier_atlas.geocode.built_file import BuiltFile
 from frontier_atlas.settings import GAZETTEER_PATH
 
 log = logging.getLogger(__name__)
@@ -108,19 +108,11 @@ def build_index(path: Path = GAZETTEER_PATH, force: bool = False) -> dict | None
                 "bytes": path.stat().st_size}
 
 
-class TownIndex:
+class TownIndex(BuiltFile):
     """Lookups in the built file, read-only, one connection per thread and process."""
 
     def __init__(self, path: Path = GAZETTEER_PATH) -> None:
-        self.path = path
-        self._local = threading.local()
-
-    def _con(self) -> sqlite3.Connection:
-        held = getattr(self._local, "con", None)
-        if held is None or held[0] != os.getpid():  # a forked job opens its own
-            con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-            held = self._local.con = (os.getpid(), con)
-        return held[1]
+        super().__init__(path)
 
     def towns(self, key: str) -> list[tuple[int, Town]]:
         """(tier, town) for a normalised name, in GeoNames' order."""
