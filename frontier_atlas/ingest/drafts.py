@@ -283,9 +283,8 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
             s0 = sentence_of(starts[0].span[0])
             return (starts[0].start, starts[0].span), None, bool(BEGAN.search(text, *sentences.spans[s0]))
         began = next((m for s in ss for m in BEGAN.finditer(text, *sentences.spans[s])), None)
-        # the report's day: its dateline's ("BAKU, Azerbaijan, Sept. 20"), else its publication's
-        head = next((f for f in dates if dateline(f) and f.precision == "day"), None)
-        if began:
+        if began:  # the report's day: its dateline's ("BAKU, Azerbaijan, Sept. 20"), else its publication's
+            head = dateline_day()
             day = (head.start, head.span) if head else (published, began.span())
             if ends:
                 return day, (ends[0].start, ends[0].span), False
@@ -301,6 +300,9 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
     def dateline(f: DateFound) -> bool:
         """"TEHRAN, December 17": the report's own date at its head, not an event's."""
         return f.span[0] < 80 and sentence_of(f.span[0]) == 0 and bool(datelines) and f.span[0] - datelines[0] < 40
+
+    def dateline_day() -> DateFound | None:
+        return next((f for f in dates if dateline(f) and f.precision == "day"), None)
 
     def place_names(ps: list[PlaceFound]) -> list[str]:
         return list(dict.fromkeys(p.name if not p.kind or p.kind == "region" and p.query == p.name
@@ -355,6 +357,13 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
     period_days = {x.span for f, g in zip(dates, dates[1:])
                    if PERIOD_FROM.search(text, max(0, f.span[0] - 6), f.span[0])
                    and PERIOD_TO.fullmatch(text, f.span[1], g.span[0]) for x in (f, g)}
+
+    def day_used(f: DateFound) -> bool:
+        """A day a crossing was used on: not the dateline's, not a period of figures ("from March 20,
+        2024, through …")."""
+        return (f.precision == "day" and not dateline(f) and (f.end is None or (f.end - f.start).days <= 7)
+                and f.span not in period_days)
+
     into_memo: dict[int, re.Match | None] = {}
     for e in events:
         if e.kind != "crossing":
@@ -428,18 +437,13 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
                 c = next(c for c in pool if c.code == code and c.named)
                 d.fields["country_b"] = code
                 d.cite("country_b", c.span)
-        def day_used(f: DateFound) -> bool:  # a day, not a period of figures ("from March 20, 2024, through …")
-            return (f.precision == "day" and not dateline(f) and (f.end is None or (f.end - f.start).days <= 7)
-                    and f.span not in period_days)
-
         # the days of the sentence that names it, or of the next one when that dates it ("… at the Upper
         # Lars checkpoint. This was reported … on September 27"), then of the rest of its sentences
-        told = s0 + 1 < len(sentences) and bool(ANAPHORA.match(text, sentences.spans[s0 + 1][0]))
-        used = ([f for f in dates_in_sentence[s0] if day_used(f)]
-                or (told and [f for f in dates_in_sentence[s0 + 1] if day_used(f)])
-                or [f for s in e.core for f in dates_in_sentence[s] if day_used(f)]
+        own = [f for f in dates_in_sentence[s0] if day_used(f)]
+        told = [] if own or s0 + 1 >= len(sentences) or not ANAPHORA.match(text, sentences.spans[s0 + 1][0]) \
+            else [f for f in dates_in_sentence[s0 + 1] if day_used(f)]
+        used = (own or told or [f for s in e.core for f in dates_in_sentence[s] if day_used(f)]
                 or [f for f in dates_in[p.paragraph] if day_used(f)])
-        told = told and bool(used) and used[0].span[0] >= sentences.spans[s0 + 1][0]
         if used and (told or CROSSING_CUE.search(text, *sent) or used[0].paragraph == p.paragraph):
             d.fields["status"] = f"used on {used[0].start.isoformat()} (as reported)"
             d.fields["status_date"] = used[0].start
@@ -535,7 +539,7 @@ def _extract(text: str, published: date, geocoder: GeocoderChain, paragraphs: li
         cite_list(d, "participants", who, lambda c: c.span)
         when = best_date(e.core)
         if when is None and e.kind == "meeting":  # "Astara, October 14 – Delegations … visited"
-            when = next((f for f in dates if dateline(f) and f.precision == "day"), None)
+            when = dateline_day()
         if when is None and any(CLOCK.search(text, *sentences.spans[s]) for s in e.core):
             when = lead_day()  # "killed at roughly 07:50 GMT": on the day the report opens with
         if when:
