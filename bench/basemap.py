@@ -29,8 +29,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from support.paths import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 VIEW = "39.6000,46.4000,8"
 SIZE = {"width": 1300, "height": 760}
 
@@ -115,7 +117,7 @@ def main() -> int:
     rows = {}
     bases = ("outlines", "offline")
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         procs = {base: start(base, Path(tmp) / base, 8710 + n) for n, base in enumerate(bases)}
         urls = {base: f"http://127.0.0.1:{8710 + n}/?map={VIEW}" for n, base in enumerate(bases)}
         try:

@@ -72,12 +72,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from measuring import proc_status_kb  # noqa: E402  (bench/, the script's folder)
 from support.appserver import AppServer  # noqa: E402
-from support.paths import CHROMIUM, DATA  # noqa: E402
+from support.paths import CHROMIUM, CHROMIUM_ARGS, DATA  # noqa: E402
 from support.runlog import STATE_LOG_JS  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # as tests/conftest.py
 MAP_IFRAME = "iframe[title*='streamlit_folium']"
 QUIET = 0.8  # s without a run: the interaction is over
 TIMEOUT_S = 60.0  # s: an interaction still running by then is an error
@@ -257,13 +256,6 @@ class Session:
 
 
 # ---- the server's and the machine's resources ---------------------------------------------
-
-
-def proc_status_kb(pid: int, key: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    return 0
 
 
 def proc_cpu_s(pid: int) -> float:

@@ -37,9 +37,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 import folium  # noqa: E402
+from measuring import WebsocketBytes, proc_status_kb  # noqa: E402  (bench/, the script's folder)
 from streamlit_folium import _get_feature_group_string, _get_map_string  # noqa: E402
+from support.paths import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 from frontier_atlas.data.curated import load_dataset  # noqa: E402
 from frontier_atlas.domain.access import local_actor  # noqa: E402
@@ -52,9 +55,6 @@ from frontier_atlas.map.canvas import build_map  # noqa: E402
 from frontier_atlas.map.events import build_event_layer, event_bounds  # noqa: E402
 from frontier_atlas.places.locate import locate_all  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 DRAWN_JS = "() => window.__faEvents ? window.__faEvents.shapes : -1"
 NAIVE_DRAWN_JS = "() => document.querySelectorAll('.leaflet-marker-icon').length"
 
@@ -84,22 +84,14 @@ def serve(script: str, env: dict[str, str], port: int) -> subprocess.Popen:
 
 
 def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return proc_status_kb(pid, "VmHWM") / 1024
 
 
 def browser_run(browser, url: str, drawn_js: str, want: int | None, timeout: float, pan: bool) -> dict:
     """Load the page; time until the layer is drawn; websocket bytes for the load and one pan."""
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     page = context.new_page()
-    received = [0]
-
-    def on_ws(ws):
-        ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))
-
-    page.on("websocket", on_ws)
+    received = WebsocketBytes(page)
     t0 = time.perf_counter()
     page.goto(url, timeout=timeout * 1000)
     drawn_at = None
@@ -121,10 +113,10 @@ def browser_run(browser, url: str, drawn_js: str, want: int | None, timeout: flo
         if drawn_at:
             break
         page.wait_for_timeout(50)  # (a sync sleep would not let Playwright see new frames)
-    out = {"draw_s": drawn_at, "ws_bytes_load": received[0], "pan_bytes": None, "heap_mib": js_heap_mib(page)}
+    out = {"draw_s": drawn_at, "ws_bytes_load": received.total, "pan_bytes": None, "heap_mib": js_heap_mib(page)}
     if drawn_at and pan:
         page.wait_for_timeout(3000)  # let the first view report settle
-        before = received[0]
+        before = received.total
         frame = [f for f in page.frames if "streamlit_folium" in f.url][-1]
         ours = drawn_js == DRAWN_JS
         if ours:  # the next layer drawn sets it again
@@ -139,7 +131,7 @@ def browser_run(browser, url: str, drawn_js: str, want: int | None, timeout: flo
             frame.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
             out["pan_s"] = time.perf_counter() - t
         page.wait_for_timeout(4000)
-        out["pan_bytes"] = received[0] - before
+        out["pan_bytes"] = received.total - before
     context.close()
     return out
 
@@ -178,9 +170,7 @@ def pydeck_run(browser, url: str, timeout: float, pan: bool) -> dict:
     map timed to the second animation frame after it (deck.gl pans in the browser)."""
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     page = context.new_page()
-    received = [0]
-    page.on("websocket", lambda ws: ws.on("framereceived",
-                                          lambda p: received.__setitem__(0, received[0] + len(p))))
+    received = WebsocketBytes(page)
     t0 = time.perf_counter()
     page.goto(url, timeout=timeout * 1000)
     drawn_at = None
@@ -192,11 +182,11 @@ def pydeck_run(browser, url: str, timeout: float, pan: bool) -> dict:
         except Exception:
             pass
         page.wait_for_timeout(100)
-    out = {"draw_s": drawn_at, "ws_bytes_load": received[0], "pan_bytes": None, "pan_s": None,
+    out = {"draw_s": drawn_at, "ws_bytes_load": received.total, "pan_bytes": None, "pan_s": None,
            "heap_mib": js_heap_mib(page)}
     if drawn_at and pan:
         page.wait_for_timeout(2000)
-        before = received[0]
+        before = received.total
         box = page.locator(DECK).bounding_box()
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         t = time.perf_counter()
@@ -207,7 +197,7 @@ def pydeck_run(browser, url: str, timeout: float, pan: bool) -> dict:
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         out["pan_s"] = time.perf_counter() - t
         page.wait_for_timeout(3000)
-        out["pan_bytes"] = received[0] - before
+        out["pan_bytes"] = received.total - before
     context.close()
     return out
 
@@ -311,16 +301,22 @@ def measure_naive(n: int, parquet: Path, port: int, timeout: float) -> dict:
     (runner / "naive_app.py").write_text((ROOT / "bench" / "naive_app.py").read_text())
     if not (runner / "static").exists():
         (runner / "static").symlink_to(ROOT / "static")
-    proc = serve(str(runner / "naive_app.py"), {"NAIVE_EVENTS": str(parquet), "PYTHONPATH": str(ROOT)}, port)
+    run = served_peer(str(runner / "naive_app.py"), {"NAIVE_EVENTS": str(parquet), "PYTHONPATH": str(ROOT)},
+                      port, "naive", n, timeout)
+    return {"build_s": build_s, "map_bytes": len(text.encode()), **run}
+
+
+def served_peer(script: str, env: dict[str, str], port: int, js: str, want: int | None, timeout: float) -> dict:
+    """A peer's app served: its first visit, the visits after it (if the first drew), its peak memory."""
+    proc = serve(script, env, port)
     try:
-        cold = probe(f"http://127.0.0.1:{port}", "naive", n, timeout, pan=False)
-        run = warm_visits(f"http://127.0.0.1:{port}", "naive", n, timeout) if cold["draw_s"] else dict(cold)
+        cold = probe(f"http://127.0.0.1:{port}", js, want, timeout, pan=False)
+        run = warm_visits(f"http://127.0.0.1:{port}", js, want, timeout) if cold["draw_s"] else dict(cold)
         run["draw_cold_s"] = cold["draw_s"]
-        peak = peak_rss_mib(proc.pid)
+        return {**run, "peak_mib": peak_rss_mib(proc.pid)}
     finally:
         proc.terminate()
         proc.wait(10)
-    return {"build_s": build_s, "map_bytes": len(text.encode()), **run, "peak_mib": peak}
 
 
 def measure_pydeck(n: int, parquet: Path, port: int, timeout: float) -> dict:
@@ -336,16 +332,9 @@ def measure_pydeck(n: int, parquet: Path, port: int, timeout: float) -> dict:
     t0 = time.perf_counter()
     text = build()
     build_s = time.perf_counter() - t0
-    proc = serve(str(ROOT / "bench" / "pydeck_app.py"), {"PYDECK_EVENTS": str(parquet)}, port)
-    try:
-        cold = probe(f"http://127.0.0.1:{port}", "pydeck", None, timeout, pan=False)
-        run = warm_visits(f"http://127.0.0.1:{port}", "pydeck", None, timeout) if cold["draw_s"] else dict(cold)
-        run["draw_cold_s"] = cold["draw_s"]
-        peak = peak_rss_mib(proc.pid)
-    finally:
-        proc.terminate()
-        proc.wait(10)
-    return {"build_s": build_s, "map_bytes": len(text.encode()), **run, "peak_mib": peak}
+    run = served_peer(str(ROOT / "bench" / "pydeck_app.py"), {"PYDECK_EVENTS": str(parquet)}, port, "pydeck", None,
+                      timeout)
+    return {"build_s": build_s, "map_bytes": len(text.encode()), **run}
 
 
 POSTGIS_VIEWS = {  # what a user looks at: the world, a region, a city

@@ -35,11 +35,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from measuring import WebsocketBytes, proc_status_kb  # noqa: E402  (bench/, the script's folder)
+from support.appserver import child_pids, free_port  # noqa: E402
+from support.paths import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 # a record on the map: a marker, a cluster of them, or a drawn shape
 MARKER_JS = "() => document.querySelectorAll('.leaflet-marker-icon, path.fa-record').length"
 EVENTS_JS = "() => window.__faEvents ? window.__faEvents.shapes : -1"
@@ -78,33 +79,18 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return proc_status_kb(pid, "VmRSS") / 1024
 
 
 def children_rss_mib(pid: int) -> float:
+    """The resident memory of a process's children and theirs (its job worker)."""
     total = 0.0
-    for task in Path(f"/proc/{pid}/task").iterdir():
+    for kid in child_pids(pid):
         try:
-            kids = [int(p) for p in (task / "children").read_text().split()]
+            total += rss_mib(kid) + children_rss_mib(kid)
         except OSError:
-            continue
-        for kid in kids:
-            try:
-                total += rss_mib(kid) + children_rss_mib(kid)
-            except OSError:
-                pass
+            pass  # gone meanwhile
     return total
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_in_map(page, js: str, t0: float, limit: float, want=lambda n: n > 0) -> float | None:
@@ -201,9 +187,7 @@ def pans(browser, url: str, n: int, limit: float = 60) -> dict:
     new event layer drawn, with the websocket bytes it cost."""
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     page = context.new_page()
-    received = [0]
-    page.on("websocket", lambda ws: ws.on("framereceived",
-                                          lambda p: received.__setitem__(0, received[0] + len(p))))
+    received = WebsocketBytes(page)
     t0 = time.perf_counter()
     page.goto(url, timeout=limit * 1000)
     first = wait_in_map(page, EVENTS_JS, t0, limit * 3)
@@ -211,7 +195,7 @@ def pans(browser, url: str, n: int, limit: float = 60) -> dict:
     times, sizes, missed = [], [], 0
     for i in range(n):
         frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-        before = received[0]
+        before = received.total
         dx = 400 if i % 2 == 0 else -300
         frame.evaluate("() => { window.__faEvents = null; return true; }")
         t = time.perf_counter()
@@ -222,7 +206,7 @@ def pans(browser, url: str, n: int, limit: float = 60) -> dict:
             missed += 1
         else:
             times.append(took)
-        sizes.append(received[0] - before)
+        sizes.append(received.total - before)
     context.close()
     return {"events_first_s": first, "pan_s": statistics.median(times) if times else None,
             "pan_bytes": statistics.median(sizes), "pans_not_redrawn": missed}

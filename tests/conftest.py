@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 from support.appserver import AppServer
-from support.paths import CHROMIUM, SEED
+from support.paths import CHROMIUM, CHROMIUM_ARGS, SEED
 
 # property-based tests: the same examples on every CI run (no flaky red), more when searching
 settings.register_profile("ci", max_examples=120, deadline=None, derandomize=True, print_blob=True)
@@ -89,8 +89,7 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=CHROMIUM_ARGS,
         )
         yield b
         b.close()

@@ -10,3 +10,6 @@ DATA = ROOT / "data"  # the curated dataset (tests/unit/test_dataset.py checks a
 # a small fixed dataset (the seed article's records) for tests that count what filters leave
 SEED = ROOT / "tests" / "fixtures" / "seed"
 CHROMIUM = os.environ.get("FRONTIER_ATLAS_CHROMIUM", "/usr/bin/chromium")
+# how the tests and the benchmarks start it: headless, quiet, nothing fetched of its own
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
